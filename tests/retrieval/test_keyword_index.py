@@ -1,0 +1,43 @@
+from retrieval.keyword_index import KeywordIndex, fold_accents, tokenize
+
+
+def _index() -> KeywordIndex:
+    index = KeywordIndex()
+    index.add([
+        ("a", "Thông tấn xã Việt Nam đăng tải thông tin đối ngoại trên hơn 40 hãng thông tấn."),
+        ("b", "Cục Thông tin đối ngoại hợp tác với tập đoàn Naver trên trang vmusic.vn."),
+        ("c", "Giải golf ứng dụng công nghệ mô phỏng đầu tiên tại Việt Nam."),
+    ])
+    index.commit()
+    return index
+
+
+def test_tokens_include_syllable_bigrams_and_folded_forms() -> None:
+    tokens = tokenize("Thông tin đối ngoại")
+    assert "thông_tin" in tokens and "~doi" in tokens and "ngoại" in tokens
+    assert fold_accents("Đối ngoại") == "Doi ngoai"
+
+
+def test_finds_the_passage_with_the_rare_term() -> None:
+    assert _index().search("Naver vmusic.vn", k=3)[0][0] == "b"
+
+
+def test_query_without_diacritics_matches_accented_text() -> None:
+    assert _index().search("giai golf mo phong", k=3)[0][0] == "c"
+
+
+def test_removed_chunks_are_not_found_after_commit() -> None:
+    index = _index()
+    index.remove(["b"])
+    index.commit()
+    assert all(chunk_id != "b" for chunk_id, _ in index.search("Naver", k=3))
+    assert len(index) == 2
+
+
+def test_allowed_restricts_results() -> None:
+    hits = _index().search("Việt Nam", k=3, allowed=["c"])
+    assert [chunk_id for chunk_id, _ in hits] == ["c"]
+
+
+def test_empty_index_finds_nothing() -> None:
+    assert KeywordIndex().search("anything", k=5) == []
