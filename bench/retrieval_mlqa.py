@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from retrieval.embedder import load_embedder  # noqa: E402
-from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig  # noqa: E402
-from retrieval.search import FusionWeights  # noqa: E402
+from retrieval.embedder import load_embedder
+from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
+from retrieval.search import FusionWeights
 
 
 def load_items(data: Path) -> list[dict[str, str]]:
@@ -77,17 +74,23 @@ def main() -> None:
         )
         started = time.perf_counter()
         report = kb.ingest([str(corpus)])
-        print(f"corpus: {len(ids)} vi contexts, {report.chunks} chunks, "
-              f"ingested in {time.perf_counter() - started:.1f}s; {len(items)} questions per language")
-        print(f"fusion weights: same-language {weights.same_language}, "
-              f"cross-language {weights.cross_language}")
+        print(
+            f"corpus: {len(ids)} vi contexts, {report.chunks} chunks, "
+            f"ingested in {time.perf_counter() - started:.1f}s; {len(items)} questions per language"
+        )
+        print(
+            f"fusion weights: same-language {weights.same_language}, "
+            f"cross-language {weights.cross_language}"
+        )
         print(f"{'questions':<10} {'mode':<8} {'r@1':>6} {'r@5':>6} {'r@10':>6} {'mrr':>6}")
         for lang in ("vi", "en"):
             questions = [(item[f"question_{lang}"], ids[item["context_vi"]]) for item in items]
             for mode in ("dense", "keyword", "hybrid"):
                 m = evaluate(kb, questions, mode)
-                print(f"{lang}->vi{'':<4} {mode:<8} {m['r@1']:6.3f} {m['r@5']:6.3f} "
-                      f"{m['r@10']:6.3f} {m['mrr']:6.3f}")
+                print(
+                    f"{lang}->vi{'':<4} {mode:<8} {m['r@1']:6.3f} {m['r@5']:6.3f} "
+                    f"{m['r@10']:6.3f} {m['mrr']:6.3f}"
+                )
         kb.close()
 
 

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
 
     admin_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     widget_keys: Annotated[dict[str, list[str]], NoDecode] = Field(default_factory=dict)
+    rate_limit_ip_per_min: float = 30.0  # public API requests per client IP and minute; 0: off
+    rate_limit_key_per_min: float = 600.0  # public API requests per widget key and minute; 0: off
+    max_request_kb: int = 64  # largest request body except admin document uploads
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -48,7 +48,7 @@ def connect(*, data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
 
 
 def _timestamp(day: date) -> int:
-    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
+    return int(datetime.combine(day, time(), tzinfo=UTC).timestamp())
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -130,7 +130,7 @@ class ChromaStore:
             ids=[c.chunk_id for c in chunks],
             embeddings=vectors,
             documents=[c.text for c in chunks],
-            metadatas=[_chunk_metadata(c) for c in chunks],  # type: ignore[misc]
+            metadatas=[_chunk_metadata(c) for c in chunks],
         )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:

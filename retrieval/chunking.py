@@ -73,13 +73,21 @@ def _split_long(text: str, span: Span, max_tokens: int) -> Iterator[Span]:
         word_tokens = count_tokens(word.group()) + 1
         if tokens and tokens + word_tokens > max_tokens:
             end = words[i - 1].end()
-            yield Span(span.start + words[piece_start].start(), span.start + end, tokens,
-                       span.opens_paragraph and piece_start == 0)
+            yield Span(
+                span.start + words[piece_start].start(),
+                span.start + end,
+                tokens,
+                span.opens_paragraph and piece_start == 0,
+            )
             piece_start, tokens = i, 0
         tokens += word_tokens
     if words:
-        yield Span(span.start + words[piece_start].start(), span.start + words[-1].end(),
-                   tokens, span.opens_paragraph and piece_start == 0)
+        yield Span(
+            span.start + words[piece_start].start(),
+            span.start + words[-1].end(),
+            tokens,
+            span.opens_paragraph and piece_start == 0,
+        )
 
 
 def pack_spans(spans: list[Span], *, max_tokens: int, overlap: int) -> list[tuple[int, int]]:

@@ -55,7 +55,7 @@ _NOT_DATE_WORDS = re.compile(
 )
 _DROP = re.compile(
     r"theo dõi\b.{0,60}\btrên\b.{0,30}"  # "Theo dõi ICTVietnam trên"
-    r"|\(?(?:ảnh|nguồn ảnh|photo|video|clip|đồ họa)(?: minh họa)?\s*[:：].{0,120}"  # credits
+    r"|\(?(?:ảnh|nguồn ảnh|photo|đồ họa)(?: minh họa)?\s*[:：].{0,120}"  # credits
     r"|\(?ảnh minh họa\)?\.?"
     r"|(?:tin|bài|tin,? ảnh|bài,? ảnh|tin và ảnh|bài và ảnh|thực hiện)\s*:\s*[^.]{1,60}"
     r"|\(?nguồn\s*:\s*[^.]{1,80}\)?\.?",  # "Nguồn: Vietnam Plus"

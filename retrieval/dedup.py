@@ -29,7 +29,7 @@ class Paragraph:
 
 
 def fingerprint(text: str) -> str:
-    """Return a fingerprint equal for paragraphs that differ only in case, accents or punctuation."""
+    """Return a fingerprint that ignores case, accents and punctuation."""
     normal = _NON_WORD.sub(" ", fold_accents(text).lower()).strip()
     return hashlib.blake2b(normal.encode(), digest_size=12).hexdigest()
 
@@ -43,9 +43,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     ]
 
 
-def owns_shared(
-    *, doc_id: str, total: int, other_id: str, other_total: int, shared: int
-) -> bool:
+def owns_shared(*, doc_id: str, total: int, other_id: str, other_total: int, shared: int) -> bool:
     """Return True when ``doc_id`` keeps the paragraphs it shares with ``other_id``.
 
     The shared text makes up ``shared/total`` of this document and ``shared/other_total``
@@ -75,8 +73,11 @@ def foreign_fingerprints(
     for other_id, (other_total, other_prints) in others.items():
         shared = mine & other_prints
         if shared and not owns_shared(
-            doc_id=doc_id, total=len(own), other_id=other_id,
-            other_total=other_total, shared=len(shared),
+            doc_id=doc_id,
+            total=len(own),
+            other_id=other_id,
+            other_total=other_total,
+            shared=len(shared),
         ):
             foreign |= shared
     return foreign

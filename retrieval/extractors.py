@@ -99,11 +99,26 @@ def pdf_text(data: bytes, *, name: str) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(f"{name}: the PDF is password-protected")
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        return "\n\n".join(_unwrap(page.extract_text() or "") for page in reader.pages)
     except LoadError:
         raise
     except Exception:  # pypdf raises many unrelated types on corrupt input
         raise LoadError(f"{name}: not a readable PDF (corrupt or truncated)") from None
+
+
+def _unwrap(text: str) -> str:
+    """Join a PDF's visual lines into paragraphs.
+
+    A line that does not end a sentence goes on with the next when that one starts in
+    lower case.
+    """
+    lines: list[str] = []
+    for line in (" ".join(raw.split()) for raw in text.split("\n")):
+        if line and lines and lines[-1] and line[0].islower() and lines[-1][-1] not in ".!?:;":
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def docx_text(data: bytes, *, name: str) -> tuple[str, dict[str, str]]:

@@ -66,7 +66,10 @@ def prepare_text(
     declared = {
         key: str(value)
         for key, value in {
-            "title": title, "publisher": publisher, "url": url, "language": language,
+            "title": title,
+            "publisher": publisher,
+            "url": url,
+            "language": language,
             "published": published.isoformat() if published else None,
         }.items()
         if value

@@ -7,6 +7,7 @@ Accent-folded unigrams let a question typed without diacritics still match.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,7 @@ def tokenize(text: str) -> list[str]:
     """Return the keyword tokens of ``text``: syllables, syllable bigrams, folded syllables."""
     words = [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
     tokens = list(words)
-    tokens.extend(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    tokens.extend(f"{a}_{b}" for a, b in itertools.pairwise(words))
     tokens.extend(f"~{folded}" for w in words if (folded := fold_accents(w)) != w)
     return tokens
 

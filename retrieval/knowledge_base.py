@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -23,7 +23,15 @@ from retrieval.language import detect_language
 from retrieval.loaders import Source, discover
 from retrieval.registry import Registry
 from retrieval.search import FusionWeights, fuse
-from retrieval.types import Chunk, Document, IngestReport, SearchFilters, SearchHit, StoredDocument
+from retrieval.types import (
+    NO_FILTERS,
+    Chunk,
+    Document,
+    IngestReport,
+    SearchFilters,
+    SearchHit,
+    StoredDocument,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +53,19 @@ class KnowledgeBaseConfig:
     per_document: int = 3
     candidates: int = 40
     batch_chunks: int = 128
-    fusion: FusionWeights = FusionWeights()
+    fusion: FusionWeights = field(default_factory=FusionWeights)
 
 
 class KnowledgeBase:
     """Documents indexed for dense and keyword search, kept in step with each other."""
 
     def __init__(
-        self, *, config: KnowledgeBaseConfig, embedder: Embedder,
-        store: ChromaStore, registry: Registry,
+        self,
+        *,
+        config: KnowledgeBaseConfig,
+        embedder: Embedder,
+        store: ChromaStore,
+        registry: Registry,
     ) -> None:
         self.config = config
         self.embedder = embedder
@@ -69,7 +81,8 @@ class KnowledgeBase:
         """Open (creating if needed) the knowledge base described by ``config``."""
         client = connect(data_dir=config.data_dir, chroma_url=config.chroma_url)
         return cls(
-            config=config, embedder=embedder,
+            config=config,
+            embedder=embedder,
             store=ChromaStore(client, config.collection),
             registry=Registry(config.data_dir / "vnpos.sqlite3"),
         )
@@ -97,8 +110,13 @@ class KnowledgeBase:
         return self._store.count()
 
     def search(
-        self, query: str, *, k: int = 5, filters: SearchFilters = SearchFilters(),
-        language: str | None = None, mode: SearchMode = "hybrid",
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        filters: SearchFilters = NO_FILTERS,
+        language: str | None = None,
+        mode: SearchMode = "hybrid",
     ) -> list[SearchHit]:
         """Return the ``k`` chunks most relevant to ``query``, at most a few per document.
 
@@ -113,7 +131,7 @@ class KnowledgeBase:
         dense = {c.chunk_id: score for c, score in dense_hits}
         keyword: dict[str, float] = {}
         if mode != "dense":
-            allowed = self._store.ids_matching(filters) if filters != SearchFilters() else None
+            allowed = self._store.ids_matching(filters) if filters != NO_FILTERS else None
             keyword = dict(self._keyword.search(query, k=n, allowed=allowed))
         missing = [chunk_id for chunk_id in keyword if chunk_id not in dense]
         for chunk, chunk_vector in self._store.fetch(missing):
@@ -124,8 +142,13 @@ class KnowledgeBase:
             dense = dict.fromkeys(keyword, 0.0)
             weights = FusionWeights(same_language=1.0, cross_language=1.0)
         return fuse(
-            dense=dense, keyword=keyword, chunks=chunks, query_language=query_language,
-            k=k, per_document=self.config.per_document, weights=weights,
+            dense=dense,
+            keyword=keyword,
+            chunks=chunks,
+            query_language=query_language,
+            k=k,
+            per_document=self.config.per_document,
+            weights=weights,
         )
 
     # ---- writing -------------------------------------------------------------------
@@ -227,7 +250,8 @@ class KnowledgeBase:
                 text = without_paragraphs(item.document.text, item.paragraphs, foreign)
                 document = with_text(item.document, text)
                 chunks = chunk_document(
-                    document, max_tokens=self.config.chunk_tokens,
+                    document,
+                    max_tokens=self.config.chunk_tokens,
                     overlap=self.config.chunk_overlap,
                 )
                 planned.append((item, document, chunks))
@@ -246,7 +270,11 @@ class KnowledgeBase:
             self._generation = self._registry.generation()
 
     def _commit_document(
-        self, item: Prepared, indexed: Document, chunks: list[Chunk], vectors: np.ndarray,
+        self,
+        item: Prepared,
+        indexed: Document,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
         report: IngestReport,
     ) -> None:
         """Write one document: new chunks first, then the registry row, then drop old chunks."""
@@ -257,8 +285,10 @@ class KnowledgeBase:
         try:
             self._store.upsert(chunks, vectors)
             self._registry.put(
-                indexed, full_text=item.document.text,
-                chunk_ids=new_ids, fingerprints=[p.fingerprint for p in item.paragraphs],
+                indexed,
+                full_text=item.document.text,
+                chunk_ids=new_ids,
+                fingerprints=[p.fingerprint for p in item.paragraphs],
             )
         except Exception:
             log.exception("could not index %s", doc_id)

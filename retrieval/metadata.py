@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import py3langid
-
 from retrieval.cleaning import DATE_RE, TIME_RE, is_end_marker, split_title
 from retrieval.errors import LoadError
+from retrieval.language import detect_language
 from retrieval.loaders import LoadedDocument
 from retrieval.types import DocumentMeta
 
-__all__ = ["build_meta", "detect_language", "find_published", "find_publisher", "parse_date"]
+__all__ = ["build_meta", "find_published", "find_publisher", "parse_date"]
 
-# What the corpus and its readers write in; py3langid's other 90 labels only add noise
-# (Vietnamese without diacritics scores as Indonesian or Malay, for one).
-LANGUAGES = ("vi", "en", "fr", "zh", "ru", "de", "es", "ja", "ko", "lo", "km", "th", "pt")
 _HEAD_LINES = 12  # a byline stands among the first lines of a page
 _SPELLED = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _WEEKDAY = re.compile(
@@ -54,14 +50,13 @@ def build_meta(loaded: LoadedDocument, cleaned: str, raw: str) -> DocumentMeta:
     declared = loaded.declared
     name = loaded.source
 
-    published = find_published(raw)
-    if declared.get("published"):
-        value = declared["published"].strip()
-        match = _ISO.fullmatch(value)
-        parsed = parse_date(match.group(1)) if match else None
-        if parsed is None:
-            raise LoadError(f"{name}: published must be an ISO date like 2023-07-05, got {value!r}")
-        published = parsed
+    value = declared.get("published", "").strip()
+    match = _ISO.fullmatch(value)
+    published = parse_date(match.group(1)) if match else None
+    if value and published is None:
+        raise LoadError(f"{name}: published must be an ISO date like 2023-07-05, got {value!r}")
+    if not value:
+        published = find_published(raw)
 
     url = declared.get("url", "").strip() or None
     if url is not None and not url.lower().startswith(("http://", "https://")):
@@ -83,7 +78,7 @@ def build_meta(loaded: LoadedDocument, cleaned: str, raw: str) -> DocumentMeta:
         publisher=declared.get("publisher", "").strip() or find_publisher(raw),
         published=published,
         url=url,
-        language=language or detect_language(cleaned),
+        language=language or detect_language(cleaned, default="vi", min_letters=20),
     )
 
 
@@ -169,14 +164,3 @@ def find_publisher(raw: str) -> str | None:
         if match and match.group(1)[0].isupper() and "dõi" not in line:
             found = match.group(1).strip()
     return found
-
-
-def detect_language(text: str, *, default: str = "vi") -> str:
-    """Return the language of ``text`` among LANGUAGES, or ``default`` for too little text."""
-    sample = text[:5000]
-    if sum(ch.isalpha() for ch in sample) < 20:
-        return default
-    for code, _score in py3langid.rank(sample):
-        if code in LANGUAGES:
-            return str(code)
-    return default

@@ -150,10 +150,19 @@ class Registry:
                 self._db.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        meta.doc_id, meta.source, meta.title, meta.publisher,
+                        meta.doc_id,
+                        meta.source,
+                        meta.title,
+                        meta.publisher,
                         meta.published.isoformat() if meta.published else None,
-                        meta.url, meta.language, document.content_hash, full_text,
-                        document.text, json.dumps(chunk_ids), len(fingerprints), now,
+                        meta.url,
+                        meta.language,
+                        document.content_hash,
+                        full_text,
+                        document.text,
+                        json.dumps(chunk_ids),
+                        len(fingerprints),
+                        now,
                     ),
                 )
                 self._db.executemany(

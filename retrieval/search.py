@@ -23,6 +23,9 @@ class FusionWeights:
     cross_language: float = 0.03
 
 
+DEFAULT_WEIGHTS = FusionWeights()
+
+
 def fuse(
     *,
     dense: Mapping[str, float],
@@ -31,7 +34,7 @@ def fuse(
     query_language: str,
     k: int,
     per_document: int,
-    weights: FusionWeights = FusionWeights(),
+    weights: FusionWeights = DEFAULT_WEIGHTS,
 ) -> list[SearchHit]:
     """Rank candidate chunks by cosine plus a language-aware keyword bonus.
 

@@ -51,6 +51,9 @@ class SearchFilters:
     published_before: date | None = None
 
 
+NO_FILTERS = SearchFilters()
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """A chunk found by a search.

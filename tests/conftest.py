@@ -65,7 +65,9 @@ def make_kb(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> Iterator[o
 
 
 @pytest.fixture(scope="session")
-def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
+def seeded_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Path:
     """A data dir holding the shipped corpus/, ingested once for the session."""
     data_dir = tmp_path_factory.mktemp("seeded")
     knowledge_base = KnowledgeBase.open(KnowledgeBaseConfig(data_dir=data_dir), embedder)
@@ -76,7 +78,9 @@ def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Sentence
 
 
 @pytest.fixture(scope="session")
-def seeded_kb(seeded_data_dir: Path, embedder: SentenceTransformerEmbedder) -> Iterator[KnowledgeBase]:
+def seeded_kb(
+    seeded_data_dir: Path, embedder: SentenceTransformerEmbedder
+) -> Iterator[KnowledgeBase]:
     """The shipped corpus, ready to search (shared: tests must not modify it)."""
     knowledge_base = KnowledgeBase.open(KnowledgeBaseConfig(data_dir=seeded_data_dir), embedder)
     yield knowledge_base

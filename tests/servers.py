@@ -42,7 +42,8 @@ def chroma_server(path: Path) -> Iterator[str]:
     executable = shutil.which("chroma") or str(Path(__file__).parents[1] / ".venv/bin/chroma")
     process = subprocess.Popen(
         [executable, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,7 +55,9 @@ def chroma_server(path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def serve_app(app: object, *, ready_path: str = "/healthz", timeout: float = 120.0) -> Iterator[str]:
+def serve_app(
+    app: object, *, ready_path: str = "/healthz", timeout: float = 120.0
+) -> Iterator[str]:
     """Run an ASGI app under a real uvicorn on a free loopback port; yield its base URL."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]

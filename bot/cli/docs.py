@@ -21,9 +21,8 @@ def list_documents() -> None:
         for stored in knowledge_base.documents():
             meta = stored.meta
             published = meta.published.isoformat() if meta.published else "-"
-            click.echo(
-                f"{meta.doc_id}\t{stored.chunks}\t{published}\t{meta.publisher or '-'}\t{meta.title}"
-            )
+            publisher = meta.publisher or "-"
+            click.echo(f"{meta.doc_id}\t{stored.chunks}\t{published}\t{publisher}\t{meta.title}")
     finally:
         knowledge_base.close()
 

@@ -27,8 +27,6 @@ def ingest(locations: tuple[str, ...]) -> None:
         knowledge_base.close()
     for _location, reason in report.failed:
         click.echo(f"failed: {reason}", err=True)
-    click.echo(
-        f"{report.summary()}; {knowledge_base.embedder.passages_embedded} passages embedded"
-    )
+    click.echo(f"{report.summary()}; {knowledge_base.embedder.passages_embedded} passages embedded")
     if report.failed:
         raise SystemExit(1)

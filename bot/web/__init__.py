@@ -1,0 +1,1 @@
+"""The HTTP side: FastAPI app, admin API and the embeddable widget."""

@@ -1,4 +1,4 @@
-"""The FastAPI application: its lifespan owns the model and the knowledge base."""
+"""The FastAPI application: wiring of state, middleware and routes."""
 
 from __future__ import annotations
 
@@ -8,27 +8,76 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.runtime import open_knowledge_base
+from bot.runtime import Services, open_services
 from bot.settings import Settings
-from bot.web.routes import search
+from bot.web.cors import WidgetCORSMiddleware
+from bot.web.deps import WebState
+from bot.web.errors import CatchAllMiddleware, install_error_handlers
+from bot.web.limits import BodyLimitMiddleware, RateLimiter
+from bot.web.loader import ServiceLoader
+from bot.web.metrics import Metrics, MetricsMiddleware
+from bot.web.routes import admin_documents, admin_reports, ask, feedback, health, search, widget
+from bot.web.security import AdminKeys, WidgetPolicy
 
 log = logging.getLogger(__name__)
 
+# Room for the multipart envelope around an upload of the largest allowed file.
+_MULTIPART_OVERHEAD = 1_000_000
+
+DESCRIPTION = """\
+Answers questions about Vietnam's official positions and foreign-information work, in
+the asker's language, with numbered citations to the official documents.
+
+Errors are JSON: `{"detail": "..."}`. The public API (`/api/ask`, `/api/ask/stream`,
+`/api/feedback`, `/api/search`) is rate-limited per client IP and widget key (429 with
+Retry-After). When widget keys are configured, browser requests (with an `Origin`) must
+send a key allowed on that origin in `X-Widget-Key`. The admin API needs
+`Authorization: Bearer <key>`.
+"""
+
 
 def create_app(settings: Settings) -> FastAPI:
-    """Build the app; the model and store are loaded when it starts."""
+    """Build the app; the model, index and store load in the background once it starts."""
+    metrics = Metrics()
+
+    def open_wired_services() -> Services:
+        services = open_services(settings)
+        services.answerer.on_answer = metrics.record_answer
+        return services
+
+    state = WebState(
+        settings=settings,
+        loader=ServiceLoader(open_wired_services),
+        metrics=metrics,
+        admin_keys=AdminKeys(settings.admin_api_keys),
+        widget_policy=WidgetPolicy(settings.widget_keys),
+        ip_limiter=RateLimiter(settings.rate_limit_ip_per_min),
+        key_limiter=RateLimiter(settings.rate_limit_key_per_min),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        knowledge_base = open_knowledge_base(settings)
-        app.state.knowledge_base = knowledge_base
-        log.info("knowledge base ready: %d chunks", knowledge_base.chunk_count())
+        state.loader.start()
         try:
             yield
         finally:
-            knowledge_base.close()
+            state.loader.close()
 
-    app = FastAPI(title="vnpos", version="0.1.0", lifespan=lifespan)
-    app.state.settings = settings
-    app.include_router(search.router)
+    app = FastAPI(title="vnpos", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.web = state
+    install_error_handlers(app)
+    for module in (health, ask, search, feedback, admin_documents, admin_reports, widget):
+        app.include_router(module.router)
+    # add_middleware wraps: the last added runs first on the way in. The body limit sits
+    # inside the catch-all so that its own 413 signal is not mistaken for a crash.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=settings.max_request_kb * 1000,
+        upload_path=admin_documents.DOCUMENTS_PATH,
+        upload_limit=settings.max_file_bytes + _MULTIPART_OVERHEAD,
+        may_upload=state.admin_keys.allows,
+    )
+    app.add_middleware(CatchAllMiddleware)
+    app.add_middleware(WidgetCORSMiddleware, origins=state.widget_policy.origins)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -1,18 +1,122 @@
-"""Dependencies handed to route functions (resources owned by the app's lifespan)."""
+"""Dependencies handed to route functions: resources owned by the app, and access checks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.answering import Answerer
+from bot.runtime import Services
+from bot.settings import Settings
+from bot.store import AppStore
+from bot.web.limits import RateLimiter
+from bot.web.loader import ServiceLoader
+from bot.web.metrics import Metrics
+from bot.web.security import WIDGET_KEY_HEADER, AccessDenied, AdminKeys, Caller, WidgetPolicy
 from retrieval.knowledge_base import KnowledgeBase
 
+STARTING_RETRY_S = 5
 
-def get_knowledge_base(request: Request) -> KnowledgeBase:
-    """Return the knowledge base opened by the lifespan."""
-    knowledge_base: KnowledgeBase = request.app.state.knowledge_base
-    return knowledge_base
+
+@dataclass(frozen=True)
+class WebState:
+    """What the app builds once and every request shares."""
+
+    settings: Settings
+    loader: ServiceLoader
+    metrics: Metrics
+    admin_keys: AdminKeys
+    widget_policy: WidgetPolicy
+    ip_limiter: RateLimiter
+    key_limiter: RateLimiter
+
+
+def get_state(request: Request) -> WebState:
+    """Return the app's shared state."""
+    state: WebState = request.app.state.web
+    return state
+
+
+StateDep = Annotated[WebState, Depends(get_state)]
+
+
+def get_services(state: StateDep) -> Services:
+    """Return the loaded services, or answer 503 while they are still loading."""
+    services = state.loader.services
+    if services is None:
+        raise HTTPException(
+            status_code=503,
+            detail="The service is starting (loading the model and index); retry shortly.",
+            headers={"Retry-After": str(STARTING_RETRY_S)},
+        )
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_knowledge_base(services: ServicesDep) -> KnowledgeBase:
+    """Return the knowledge base."""
+    return services.knowledge_base
+
+
+def get_store(services: ServicesDep) -> AppStore:
+    """Return the store of answers, feedback and unanswered questions."""
+    return services.store
+
+
+def get_answerer(services: ServicesDep) -> Answerer:
+    """Return the answerer."""
+    return services.answerer
 
 
 KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
+StoreDep = Annotated[AppStore, Depends(get_store)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+
+
+def _refuse(denied: AccessDenied) -> HTTPException:
+    headers = {"WWW-Authenticate": "Bearer"} if denied.status_code == 401 else None
+    return HTTPException(status_code=denied.status_code, detail=denied.message, headers=headers)
+
+
+_bearer = HTTPBearer(auto_error=False, description="An admin key from VNPOS_ADMIN_API_KEYS.")
+
+
+def require_admin(
+    state: StateDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Refuse the request unless it carries a valid admin bearer key."""
+    try:
+        state.admin_keys.authorize(credentials.credentials if credentials else None)
+    except AccessDenied as denied:
+        raise _refuse(denied) from None
+
+
+def get_caller(request: Request, state: StateDep) -> Caller:
+    """Check the widget key against the origin, then the rate limits; return the caller."""
+    key = request.headers.get(WIDGET_KEY_HEADER) or None
+    origin = request.headers.get("origin")
+    own_origin = f"{request.url.scheme}://{request.url.netloc}"
+    try:
+        state.widget_policy.check(key=key, origin=origin, own_origin=own_origin)
+    except AccessDenied as denied:
+        raise _refuse(denied) from None
+    caller = Caller(key=key, origin=origin, ip=request.client.host if request.client else "-")
+    wait = state.ip_limiter.acquire(f"ip:{caller.ip}")
+    if not wait and caller.key:
+        wait = state.key_limiter.acquire(f"key:{caller.key}")
+    if wait:
+        raise HTTPException(
+            status_code=429,
+            detail=f"Too many requests; retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+AdminDep = Depends(require_admin)

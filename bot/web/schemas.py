@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -44,3 +45,29 @@ class SearchResponse(BaseModel):
     """The passages found, best first."""
 
     results: list[SearchResult]
+
+
+class HealthStatus(BaseModel):
+    """Whether the model, index and store are loaded."""
+
+    status: Literal["ok", "starting", "failed"]
+    chunks: int | None = None
+
+
+class FeedbackBase(BaseModel):
+    """A reader's rating of one answer."""
+
+    message_id: str = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackCreate(FeedbackBase):
+    """Feedback as the widget or an API client sends it."""
+
+
+class FeedbackReceipt(BaseModel):
+    """Confirms that feedback was recorded."""
+
+    recorded: Literal[True] = True
+    message_id: str

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
-
 from tests.conftest import CORPUS
 from tests.servers import chroma_server
 
@@ -36,4 +35,6 @@ def test_a_bad_chroma_url_is_a_clear_error(tmp_path: Path, embedder) -> None:
     from retrieval.errors import StoreError
 
     with pytest.raises(StoreError, match="http://host:port"):
-        KnowledgeBase.open(KnowledgeBaseConfig(data_dir=tmp_path, chroma_url="chroma:8000"), embedder)
+        KnowledgeBase.open(
+            KnowledgeBaseConfig(data_dir=tmp_path, chroma_url="chroma:8000"), embedder
+        )

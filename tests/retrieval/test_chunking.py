@@ -1,6 +1,7 @@
+import itertools
+
 from retrieval.chunking import chunk_document, count_tokens
 from retrieval.types import Document, DocumentMeta
-
 from tests.conftest import CORPUS
 
 
@@ -24,7 +25,7 @@ def test_chunks_end_at_sentence_boundaries_and_overlap() -> None:
     assert len(chunks) > 3
     for chunk in chunks:
         assert chunk.text.startswith("Câu số") and chunk.text.endswith(".")
-    for previous, following in zip(chunks, chunks[1:], strict=False):
+    for previous, following in itertools.pairwise(chunks):
         assert following.start < previous.end, "consecutive chunks should overlap"
 
 
@@ -46,6 +47,8 @@ def test_a_sentence_longer_than_the_limit_is_cut_between_words() -> None:
 
 def test_chunk_ids_change_with_the_document_version() -> None:
     a = chunk_document(_document("Một câu."))
-    b = chunk_document(Document(DocumentMeta("doc", "doc.txt", "T"), "Một câu.", "fedcba9876543210"))
+    b = chunk_document(
+        Document(DocumentMeta("doc", "doc.txt", "T"), "Một câu.", "fedcba9876543210")
+    )
     assert a[0].chunk_id != b[0].chunk_id
     assert a[0].chunk_id.startswith("doc#")

@@ -108,7 +108,9 @@ def test_seed_loses_its_page_furniture(stem: str) -> None:
 
 def test_seed_000_keeps_quotes_headings_and_the_closing_note() -> None:
     cleaned = clean_article(_raw("000_7cf16ed7d5450c3a"))
-    assert cleaned.startswith("Thông tin đối ngoại: Tăng cường ứng dụng công nghệ truyền thông mới\n\n")
+    assert cleaned.startswith(
+        "Thông tin đối ngoại: Tăng cường ứng dụng công nghệ truyền thông mới\n\n"
+    )
     assert "Hội nghị diễn ra chiều 5/7 tại Trụ sở Thông tấn xã Việt Nam." in cleaned
     assert "\n\nLan tỏa thông tin tích cực về Việt Nam\n\n" in cleaned
     assert "\n\nTTXVN: Cơ quan thông tin đối ngoại chủ lực\n\n" in cleaned

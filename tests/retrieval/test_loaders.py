@@ -55,9 +55,10 @@ def to_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
-def make_pdf(text: str) -> bytes:
-    """Return a minimal valid one-page PDF showing ``text`` in Helvetica."""
-    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+def make_pdf(*lines: str) -> bytes:
+    """Return a minimal valid one-page PDF showing ``lines`` in Helvetica."""
+    shown = " 0 -16 Td ".join(f"({line}) Tj" for line in lines)
+    content = f"BT /F1 12 Tf 72 720 Td {shown} ET".encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -81,14 +82,14 @@ def make_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def _load(path: Path, **kwargs: float) -> str:
-    return load(Source(str(path), path.parent), **kwargs).text  # type: ignore[arg-type]
+def _load(path: Path) -> str:
+    return load(Source(str(path), path.parent)).text
 
 
-def _error(path: Path | str, **kwargs: int | float) -> str:
+def _error(path: Path | str, *, max_bytes: int = 50_000_000, timeout: float = 20.0) -> str:
     source = Source(str(path)) if isinstance(path, str) else Source(str(path), path.parent)
     with pytest.raises(LoadError) as caught:
-        load(source, **kwargs)  # type: ignore[arg-type]
+        load(source, max_bytes=max_bytes, timeout=timeout)
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(str(path))
@@ -136,7 +137,7 @@ def test_the_seed_corpus_loads_with_sidecar_metadata() -> None:
     assert [Path(s.doc_id).name for s in sources][:1] == ["000_7cf16ed7d5450c3a"]
     loaded = [load(s) for s in sources]
     assert all(d.declared["language"] == "vi" and d.declared["published"] for d in loaded)
-    assert all(not d.is_html and d.text.startswith(d.declared["title"]) for d in loaded)
+    assert all(not d.is_html and d.declared["title"] in d.text for d in loaded)
 
 
 # --- text files, decoding, metadata ------------------------------------------------------
@@ -144,7 +145,9 @@ def test_the_seed_corpus_loads_with_sidecar_metadata() -> None:
 
 def test_front_matter_is_declared_and_removed_and_the_sidecar_wins(tmp_path: Path) -> None:
     doc = tmp_path / "doc.md"
-    doc.write_text("---\ntitle: Từ front matter\npublished: 2023-07-05\nauthor: x\n---\nThân bài.\n")
+    doc.write_text(
+        "---\ntitle: Từ front matter\npublished: 2023-07-05\nauthor: x\n---\nThân bài.\n"
+    )
     loaded = load(Source(str(doc), tmp_path))
     assert loaded.text == "Thân bài.\n"
     assert loaded.declared == {"title": "Từ front matter", "published": "2023-07-05"}
@@ -184,14 +187,11 @@ def test_text_encodings_decode_to_the_same_nfc_text(tmp_path: Path, encoded: byt
     assert _load(doc) == VIETNAMESE
 
 
-def test_windows_1258_with_precomposed_letters_and_crlf(tmp_path: Path) -> None:
+def test_windows_1258_mixing_precomposed_letters_and_combining_tones(tmp_path: Path) -> None:
     doc = tmp_path / "doc.txt"
-    doc.write_bytes("Đà Nẵng\r\nhội nghị".replace("à", "à").encode("cp1258", errors="strict")
-                    if False else to_cp1258("Đà Nẵng\r\n") + "hội nghị".encode("utf-8")[:0]
-                    + to_cp1258("hội nghị"))
+    # "Đà" as cp1258's precomposed bytes D0 E0; "ẵ" as "ă" E3 plus the combining tilde DE.
+    doc.write_bytes("Đà".encode("cp1258") + to_cp1258(" Nẵng\r\nhội nghị"))
     assert _load(doc) == "Đà Nẵng\nhội nghị"
-    doc.write_bytes("Tiếng Việt: à á è é".encode("cp1258", errors="ignore") or b"")
-    assert _load(doc) == "Tiếng Việt: à á è é".replace("ế", "").replace("ệ", "") or True
 
 
 def test_binary_junk_named_txt_is_refused(tmp_path: Path) -> None:
@@ -205,7 +205,6 @@ def test_binary_junk_named_txt_is_refused(tmp_path: Path) -> None:
 def test_legacy_bytes_that_are_not_vietnamese_are_refused(tmp_path: Path) -> None:
     doc = tmp_path / "latin.txt"
     doc.write_bytes("Größe ÿ Œuvre ½ ¾ ß ø Þ".encode("cp1252"))
-    assert "expected" not in _error(doc) or True
     assert "not text" in _error(doc)
 
 
@@ -234,9 +233,20 @@ def test_missing_empty_blank_unsupported_and_oversized_files(tmp_path: Path) -> 
 
 def test_a_real_pdf_gives_its_text(tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(make_pdf("Foreign information report 2023"))
+    pdf.write_bytes(
+        make_pdf(
+            "Foreign information report 2023",
+            "The foreign information work in the first half",
+            "of the year reached readers abroad.",
+            "A new paragraph starts here.",
+        )
+    )
     loaded = load(Source(str(pdf), tmp_path))
-    assert "Foreign information report 2023" in loaded.text
+    assert loaded.text.split("\n") == [
+        "Foreign information report 2023",
+        "The foreign information work in the first half of the year reached readers abroad.",
+        "A new paragraph starts here.",
+    ]
     assert loaded.doc_id == "report"
 
 
@@ -317,23 +327,24 @@ def test_load_bytes_serves_uploads(tmp_path: Path) -> None:
 # --- URLs (loopback only) ---------------------------------------------------------------
 
 
-class _Handler(BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, str, bytes]] = {
-        "/article": (200, "text/html; charset=utf-8", ARTICLE_HTML.encode()),
-        "/plain": (200, "text/plain; charset=windows-1258", "Hà Nội".encode("cp1258")),
-        "/missing": (404, "text/html", b"<h1>Not found</h1>"),
-        "/binary": (200, "application/octet-stream", b"\x00" * 100),
-        "/big": (200, "text/plain", b"x" * 200_000),
-        "/empty": (200, "text/plain", b""),
-    }
+_ROUTES: dict[str, tuple[int, str, bytes]] = {
+    "/article": (200, "text/html; charset=utf-8", ARTICLE_HTML.encode()),
+    "/plain": (200, "text/plain; charset=windows-1258", to_cp1258("Hà Nội")),
+    "/missing": (404, "text/html", b"<h1>Not found</h1>"),
+    "/binary": (200, "application/octet-stream", b"\x00" * 100),
+    "/big": (200, "text/plain", b"x" * 200_000),
+    "/empty": (200, "text/plain", b""),
+}
 
+
+class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/article")
             self.end_headers()
             return
-        status, kind, body = self.routes[self.path]
+        status, kind, body = _ROUTES[self.path]
         self.send_response(status)
         self.send_header("Content-Type", kind)
         if self.path != "/big":
@@ -343,6 +354,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep loopback requests direct even where the environment names a proxy."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,19 @@
-"""Search and health endpoints."""
+"""Search over the indexed passages."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
-from bot.web.deps import KnowledgeBaseDep
+from bot.web.deps import KnowledgeBaseDep, get_caller
+from bot.web.errors import error_responses
 from bot.web.schemas import SearchRequest, SearchResponse, SearchResult
 from retrieval.types import SearchFilters
 
-router = APIRouter()
-
-
-@router.get("/healthz")
-def healthz(knowledge_base: KnowledgeBaseDep) -> dict[str, object]:
-    """Report that the model and store are loaded."""
-    return {"status": "ok", "chunks": knowledge_base.chunk_count()}
+router = APIRouter(
+    tags=["public"], dependencies=[Depends(get_caller)],
+    responses=error_responses(403, 413, 422, 429, 503),
+)
 
 
 @router.post("/api/search")

@@ -7,7 +7,6 @@ import pytest
 
 from bot.settings import Settings
 from bot.web.app import create_app
-
 from tests.conftest import MODEL_CACHE
 from tests.servers import serve_app
 
@@ -20,7 +19,9 @@ def api(seeded_data_dir: Path):
 
 
 def test_search_returns_ranked_passages_of_the_right_document(api: str) -> None:
-    response = httpx.post(f"{api}/api/search", json={"query": "vmusic.vn Naver", "k": 5}, timeout=30)
+    response = httpx.post(
+        f"{api}/api/search", json={"query": "vmusic.vn Naver", "k": 5}, timeout=30
+    )
     assert response.status_code == 200
     results = response.json()["results"]
     assert results[0]["doc_id"] == "seeds/003_f689955a8045994b"

@@ -1,0 +1,68 @@
+"""Cutting a document's indexed text into sentences that can be quoted verbatim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A sentence ends at . ! ? … or a CJK full stop, optionally followed by closing quotes or
+# brackets, before whitespace; a line break always ends one (headings, captions).
+_END = re.compile(r"(?:[.!?…](?:[\"”’»)\]]*)(?=\s)|[。！？](?:[」』”)]*))|\n")
+# A period after a title, initial or city prefix ("TP. Hồ Chí Minh", "Mr. Smith",
+# "No. 57") does not end the sentence.
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|Mr|Mrs|Ms|Dr|St|No|Nr|Art)$"
+)
+# A lower-case continuation ("v.v... do", "điện tử… góp phần") is one sentence.
+_LOWER_NEXT = re.compile(r"\s*[a-zà-ỹđ]")
+# Below this many word characters a piece is a caption, byline or heading fragment.
+_MIN_CHARS = 24
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document: ``text == document_text[start:end]``."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(doc_id: str, text: str) -> list[Sentence]:
+    """Return the quotable sentences of ``text`` in order, trimmed of surrounding space.
+
+    Pieces too short to carry a statement (captions, bylines) are left out.
+    """
+    return list(_split_cached(doc_id, text))
+
+
+@lru_cache(maxsize=256)
+def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
+    sentences: list[Sentence] = []
+    cursor = 0
+    for match in _END.finditer(text):
+        if match.group() != "\n" and (
+            _ABBREVIATION.search(text[cursor : match.start()])
+            or _LOWER_NEXT.match(text, match.end())
+        ):
+            continue
+        _append(sentences, doc_id, text, cursor, match.end())
+        cursor = match.end()
+    _append(sentences, doc_id, text, cursor, len(text))
+    return tuple(sentences)
+
+
+def _append(sentences: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if sum(ch.isalnum() for ch in stripped) < _MIN_CHARS:
+        return
+    begin = start + piece.index(stripped)
+    sentences.append(Sentence(doc_id, begin, begin + len(stripped), stripped))
+
+
+def overlapping(sentences: list[Sentence], start: int, end: int) -> list[Sentence]:
+    """Return the sentences that overlap the character range ``[start, end)``."""
+    return [s for s in sentences if s.start < end and s.end > start]

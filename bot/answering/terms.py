@@ -1,0 +1,69 @@
+"""Key terms of a question that any answer must contain: numbers, codes and names.
+
+Numbers, years, acronyms and codes are written the same way in every language, so they
+can be checked against Vietnamese sources whatever the question's language. Capitalised
+names are compared without diacritics, so "Nguyen Trong Nghia" matches "Nguyễn Trọng Nghĩa".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from retrieval.keyword_index import fold_accents
+
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![\d.,]?\d)")
+_NUMBER = re.compile(r"\d+")
+_ROMAN = re.compile(r"\b(?=[IVXL]{2,}\b)(L?X{0,3})(IX|IV|V?I{0,3})\b")
+# Latin-script tokens with two capitals or letters and digits mixed: GDP, COP28, TTXVN, G20.
+_CODE = re.compile(r"\b(?=[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z0-9])[A-Za-z]+[A-Za-z0-9]*\b")
+_DOMAIN = re.compile(r"\b[a-z0-9-]+(?:\.[a-z]{2,})+\b", re.IGNORECASE)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for current, following in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN_VALUES[current]
+        total += -value if following and _ROMAN_VALUES[following] > value else value
+    return total
+
+
+def numbers(text: str) -> set[str]:
+    """Return the numbers written in ``text`` (digits or Roman numerals), without leading zeros.
+
+    "10/11/2016" gives {"10", "11", "2016"}, "1.570" gives {"1570"}, "XIII" gives {"13"}.
+    """
+    joined = _THOUSANDS.sub(lambda m: re.sub(r"[.,]", "", m.group()), text)
+    found = {str(int(digits)) for digits in _NUMBER.findall(joined)}
+    found.update(str(_roman_value(m.group())) for m in _ROMAN.finditer(text) if m.group())
+    return found
+
+
+def codes(text: str) -> set[str]:
+    """Return acronyms, alphanumeric codes and domain names, folded to lower case."""
+    found = {m.group().lower() for m in _CODE.finditer(text) if not _ROMAN.fullmatch(m.group())}
+    found.update(m.group().lower() for m in _DOMAIN.finditer(text))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def folded_words(text: str) -> str:
+    """Return ``text`` lower-cased, without diacritics, spaces collapsed, for containment."""
+    return " ".join(re.findall(r"\w+", fold_accents(text).lower()))
+
+
+def key_terms(question: str) -> frozenset[str]:
+    """Return the terms of ``question`` that a supporting passage must contain."""
+    return frozenset(numbers(question) | codes(question))
+
+
+def covered(terms: frozenset[str], evidence: str) -> frozenset[str]:
+    """Return the ``terms`` that occur in ``evidence`` (numbers by value, codes as words)."""
+    found_numbers = numbers(evidence)
+    words = f" {folded_words(evidence)} "
+    return frozenset(
+        term
+        for term in terms
+        if term in found_numbers or f" {folded_words(term)} " in words
+    )

@@ -1,0 +1,128 @@
+"""Rendering answers and their sources as Telegram HTML messages and inline keyboards."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit
+
+from bot.answering.models import AskResponse, Citation
+from bot.telegram.i18n import text
+from bot.telegram.splitting import split_html
+
+SOURCES_PER_PAGE = 5
+MAX_SOURCE_BUTTONS = 8
+BUTTON_LABEL_CHARS = 48
+TITLE_CHARS = 160
+QUOTE_CHARS = 200
+# Callback data prefixes; the rest is the answer's message_id (and a page number).
+FEEDBACK = "fb"
+SOURCES_PAGE = "src"
+
+
+def _shorten(value: str, limit: int) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _linkable(url: str | None) -> bool:
+    # Telegram rejects buttons and links whose URL is not http(s) or tg:.
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+
+
+def answer_messages(response: AskResponse, language: str) -> list[str]:
+    """Return the answer as Telegram HTML messages, each below Telegram's length limit."""
+    body = html.escape(response.answer.strip())
+    if response.citations:
+        body += "\n\n<i>" + text(language, "sources_hint") + "</i>"
+    return split_html(body)
+
+
+def answer_keyboard(response: AskResponse) -> InlineKeyboardMarkup:
+    """Return link buttons to the cited sources that have a URL, and rating buttons."""
+    rows: list[list[InlineKeyboardButton]] = []
+    seen: set[str] = set()
+    for citation in response.citations:
+        if not _linkable(citation.url) or citation.url in seen:
+            continue
+        seen.add(str(citation.url))
+        label = _shorten(f"[{citation.n}] {citation.title}", BUTTON_LABEL_CHARS)
+        rows.append([InlineKeyboardButton(label, url=citation.url)])
+        if len(rows) == MAX_SOURCE_BUTTONS:
+            break
+    rows.append(feedback_buttons(response.message_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def feedback_buttons(message_id: str) -> list[InlineKeyboardButton]:
+    """Return the thumbs up/down buttons that rate the answer ``message_id``."""
+    buttons = [
+        InlineKeyboardButton("👍", callback_data=f"{FEEDBACK}:up:{message_id}"),
+        InlineKeyboardButton("👎", callback_data=f"{FEEDBACK}:down:{message_id}"),
+    ]
+    for button in buttons:
+        if len(str(button.callback_data).encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+            raise ValueError(
+                f"message_id must fit in Telegram's callback data (64 bytes); got {message_id!r}"
+            )
+    return buttons
+
+
+def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Return ``markup`` without its rating buttons (once a rating has been recorded)."""
+    if markup is None:
+        return None
+    rows = [
+        row
+        for row in markup.inline_keyboard
+        if not any(str(button.callback_data or "").startswith(f"{FEEDBACK}:") for button in row)
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _source_entry(citation: Citation) -> str:
+    title = html.escape(_shorten(citation.title, TITLE_CHARS))
+    if _linkable(citation.url):
+        title = f'<a href="{html.escape(str(citation.url))}">{title}</a>'
+    lines = [f"<b>[{citation.n}]</b> {title}"]
+    details = [value for value in (citation.publisher, citation.published) if value]
+    if details:
+        lines.append(html.escape(" · ".join(details)))
+    if citation.quote:
+        lines.append(f"<i>«{html.escape(_shorten(citation.quote, QUOTE_CHARS))}»</i>")
+    return "\n".join(lines)
+
+
+def sources_page(
+    citations: Sequence[Citation], *, answer_id: str, page: int, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Return one page of an answer's sources and the buttons to turn pages.
+
+    Args:
+        citations: The answer's citations, in order.
+        answer_id: The answer's message_id, so that page buttons refer to that answer.
+        page: The page to show, from 0; clamped to the pages there are.
+        language: The interface language.
+
+    Returns:
+        The page as Telegram HTML, and the previous/next buttons (None for a single page).
+    """
+    pages = max(1, -(-len(citations) // SOURCES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = citations[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
+    header = text(language, "sources_header", page=page + 1, pages=pages)
+    body = "\n\n".join([header, *(_source_entry(citation) for citation in shown)])
+    if pages == 1:
+        return body, None
+    buttons = []
+    if page > 0:
+        buttons.append(
+            InlineKeyboardButton("◀", callback_data=f"{SOURCES_PAGE}:{page - 1}:{answer_id}")
+        )
+    if page < pages - 1:
+        buttons.append(
+            InlineKeyboardButton("▶", callback_data=f"{SOURCES_PAGE}:{page + 1}:{answer_id}")
+        )
+    return body, InlineKeyboardMarkup([buttons])

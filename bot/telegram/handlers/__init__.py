@@ -1,0 +1,1 @@
+"""The bot's update handlers, one module per kind of update."""

@@ -1,0 +1,87 @@
+"""Answering questions in a chat's conversation, and recording ratings of the answers."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+
+from bot.answering.models import MAX_QUESTION_CHARS, AskRequest, AskResponse
+from bot.telegram.addressing import question_text
+from bot.telegram.answers import answer_keyboard, answer_messages, without_feedback
+from bot.telegram.chat_action import typing
+from bot.telegram.context import (
+    BotContext,
+    ChatState,
+    callback_of,
+    interface_language,
+    message_of,
+)
+from bot.telegram.i18n import supported_language, text
+
+
+async def answer(update: Update, context: BotContext) -> None:
+    """Answer a question with citations, continuing the chat's conversation."""
+    message = message_of(update)
+    language = interface_language(update, context)
+    question = question_text(message)
+    if not question:
+        return
+    if len(question) > MAX_QUESTION_CHARS:
+        await message.reply_text(text(language, "too_long", limit=MAX_QUESTION_CHARS))
+        return
+    queue = context.chat_queue
+    async with queue.turn(message.chat_id) as admitted:
+        if not admitted:
+            if queue.should_tell_busy(message.chat_id):
+                await message.reply_text(text(language, "busy"))
+            return
+        # Read the state only now: an earlier question of this chat may just have set it.
+        state = context.chat_data or ChatState()
+        request = AskRequest(
+            question=question,
+            language=context.user_data.answer_language if context.user_data else None,
+            conversation_id=state.conversation_id,
+        )
+        ask = functools.partial(context.services.answerer.ask, request, channel="telegram")
+        async with typing(context.bot, message.chat_id):
+            # Retrieval and generation are CPU-bound: keep the event loop for other chats.
+            response = await asyncio.to_thread(ask)
+        state.conversation_id = response.conversation_id
+        state.answer_id = response.message_id
+        state.citations = list(response.citations)
+        await _send_answer(message, response, supported_language(response.language) or language)
+
+
+async def _send_answer(question: Message, response: AskResponse, language: str) -> None:
+    """Send the answer in as many messages as it needs, buttons under the last one."""
+    parts = answer_messages(response, language)
+    # In groups the first part quotes the question, so that readers see what it answers.
+    quote = question.chat.type != ChatType.PRIVATE
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await question.reply_text(
+            part,
+            do_quote=quote and i == 0,
+            reply_markup=answer_keyboard(response) if last else None,
+        )
+
+
+async def feedback(update: Update, context: BotContext) -> None:
+    """Record a thumbs up or down for an answer and thank the user."""
+    query, data = callback_of(update)
+    _, rating, message_id = data.split(":", 2)
+    record = functools.partial(
+        context.services.store.record_feedback,
+        message_id=message_id,
+        rating=rating,
+        comment=None,
+        channel="telegram",
+    )
+    recorded = await asyncio.to_thread(record)
+    language = interface_language(update, context)
+    await query.answer(text(language, "feedback_thanks" if recorded else "feedback_unknown"))
+    if recorded and isinstance(query.message, Message):
+        await query.edit_message_reply_markup(without_feedback(query.message.reply_markup))

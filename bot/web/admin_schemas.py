@@ -1,0 +1,153 @@
+"""Request and response models of the admin API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from bot.web.unanswered import QuestionGroup
+from retrieval.types import IngestReport, StoredDocument
+
+
+class DocumentPublic(BaseModel):
+    """An indexed document as the admin listing shows it."""
+
+    doc_id: str
+    title: str
+    publisher: str | None
+    published: date | None
+    language: str
+    url: str | None
+    chunks: int
+    ingested_at: str
+
+    @classmethod
+    def from_stored(cls, stored: StoredDocument) -> DocumentPublic:
+        """Build the public form of a registry entry."""
+        meta = stored.meta
+        return cls(
+            doc_id=meta.doc_id, title=meta.title, publisher=meta.publisher,
+            published=meta.published, language=meta.language, url=meta.url,
+            chunks=stored.chunks, ingested_at=stored.ingested_at,
+        )
+
+
+class DocumentList(BaseModel):
+    """Every indexed document, most recently ingested first."""
+
+    documents: list[DocumentPublic]
+
+
+class UrlDocumentCreate(BaseModel):
+    """Fetch and ingest a web page or document by URL."""
+
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2000)
+
+
+class TextDocumentCreate(BaseModel):
+    """Ingest raw text with its metadata; the document id is the url, else the title."""
+
+    text: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=500)
+    publisher: str | None = Field(default=None, max_length=300)
+    published: date | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=2000)
+    language: str | None = Field(default=None, min_length=2, max_length=8)
+
+
+class FailedDocument(BaseModel):
+    """A document that could not be ingested, and why."""
+
+    source: str
+    reason: str
+
+
+class IngestResult(BaseModel):
+    """What an ingestion or reindex did, document by document."""
+
+    added: list[str]
+    updated: list[str]
+    skipped: list[str]
+    failed: list[FailedDocument]
+    chunks: int
+    seconds: float
+
+    @classmethod
+    def from_report(cls, report: IngestReport) -> IngestResult:
+        """Build the public form of an ingestion report."""
+        return cls(
+            added=report.added, updated=report.updated, skipped=report.skipped,
+            failed=[FailedDocument(source=s, reason=r) for s, r in report.failed],
+            chunks=report.chunks, seconds=round(report.seconds, 3),
+        )
+
+
+class DeletedDocument(BaseModel):
+    """Confirms a deletion."""
+
+    deleted: str
+
+
+class QuestionStats(BaseModel):
+    """Questions asked so far."""
+
+    answered: int
+    unanswered: int
+
+
+class FeedbackStats(BaseModel):
+    """Ratings received so far."""
+
+    up: int
+    down: int
+
+
+class StatsPublic(BaseModel):
+    """The size of the index and what readers did with it."""
+
+    documents: int
+    chunks: int
+    questions: QuestionStats
+    feedback: FeedbackStats
+
+
+class FeedbackPublic(BaseModel):
+    """One reader's rating of one answer."""
+
+    message_id: str
+    rating: str
+    comment: str | None
+    channel: str
+    created_at: str
+
+
+class FeedbackList(BaseModel):
+    """Ratings, newest first."""
+
+    feedback: list[FeedbackPublic]
+
+
+class UnansweredGroupPublic(BaseModel):
+    """Unanswered questions asking for the same thing."""
+
+    question: str = Field(description="The most recent wording")
+    count: int
+    languages: dict[str, int] = Field(description="Questions per language code")
+    last_asked: str
+    examples: list[str] = Field(description="Distinct wordings, newest first")
+
+    @classmethod
+    def from_group(cls, group: QuestionGroup) -> UnansweredGroupPublic:
+        """Build the public form of a question group."""
+        return cls(
+            question=group.question, count=group.count, languages=group.languages,
+            last_asked=group.last_asked, examples=group.examples,
+        )
+
+
+class UnansweredReport(BaseModel):
+    """What readers ask that the corpus lacks, grouped, most recently asked first."""
+
+    questions: int = Field(description="Unanswered questions examined")
+    groups: list[UnansweredGroupPublic]

@@ -1,0 +1,75 @@
+"""Open the services in a background thread, so the port opens at once.
+
+Loading the embedding model and the index takes seconds; meanwhile ``/healthz`` says
+"starting" and the endpoints that need them answer 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Literal
+
+from bot.runtime import Services
+
+log = logging.getLogger(__name__)
+
+LoadState = Literal["starting", "ok", "failed"]
+
+
+class ServiceLoader:
+    """Owns the services: opens them off the event loop and closes them at shutdown."""
+
+    def __init__(self, open_services: Callable[[], Services]) -> None:
+        self._open = open_services
+        self._services: Services | None = None
+        self._state: LoadState = "starting"
+        self._closed = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="vnpos-load", daemon=True)
+
+    @property
+    def state(self) -> LoadState:
+        """Return "starting", "ok" or "failed"."""
+        return self._state
+
+    @property
+    def services(self) -> Services | None:
+        """Return the services once loaded, else None."""
+        return self._services
+
+    def start(self) -> None:
+        """Start loading in the background."""
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until loading ends; return True when the services are ready."""
+        self._thread.join(timeout)
+        return self._state == "ok"
+
+    def close(self, timeout: float = 120.0) -> None:
+        """Close the services, waiting for a load in progress to finish first."""
+        with self._lock:
+            self._closed = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        with self._lock:
+            services, self._services = self._services, None
+        if services is not None:
+            services.close()
+
+    def _run(self) -> None:
+        try:
+            services = self._open()
+        except Exception:
+            log.exception("could not load the model, index or store; /healthz reports failed")
+            self._state = "failed"
+            return
+        with self._lock:
+            if self._closed:
+                services.close()
+                return
+            self._services = services
+            self._state = "ok"
+        log.info("services ready")

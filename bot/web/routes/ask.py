@@ -1,0 +1,49 @@
+"""Questions: a whole answer, or an answer streamed as Server-Sent Events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from bot.answering.models import AskRequest, AskResponse, StreamEvent
+from bot.web.deps import AnswererDep, CallerDep
+from bot.web.errors import INTERNAL_ERROR, error_responses
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["public"], responses=error_responses(403, 413, 422, 429, 503))
+
+
+@router.post("/api/ask")
+async def ask(request: AskRequest, caller: CallerDep, answerer: AnswererDep) -> AskResponse:
+    """Answer a question with numbered citations to the sources."""
+    return await run_in_threadpool(answerer.ask, request, channel=caller.channel)
+
+
+@router.post("/api/ask/stream", response_class=EventSourceResponse)
+async def ask_stream(
+    request: AskRequest, caller: CallerDep, answerer: AnswererDep
+) -> AsyncIterator[ServerSentEvent]:
+    """Stream an answer: ``delta`` text, then ``citations``, then ``done`` (or ``error``).
+
+    Every event's data is JSON: a string for ``delta`` and ``error``, the citation list
+    for ``citations``, the whole AskResponse for ``done``.
+    """
+    try:
+        async for event in answerer.ask_stream(request, channel=caller.channel):
+            yield as_server_sent_event(event)
+    except Exception:
+        # The response has started, so no handler can turn this into an error status.
+        log.exception("the answer stream failed")
+        yield ServerSentEvent(event="error", data=INTERNAL_ERROR)
+
+
+def as_server_sent_event(event: StreamEvent) -> ServerSentEvent:
+    """Encode one answer event; structured payloads already arrive as JSON text."""
+    if event.event in ("citations", "done"):
+        return ServerSentEvent(event=event.event, raw_data=event.data)
+    return ServerSentEvent(event=event.event, data=event.data)

@@ -1,0 +1,38 @@
+"""Readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from fastapi.concurrency import run_in_threadpool
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from bot.web.deps import StateDep
+from bot.web.schemas import HealthStatus
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/healthz",
+    response_model_exclude_none=True,
+    responses={503: {"model": HealthStatus, "description": "Still loading, or loading failed"}},
+)
+async def healthz(state: StateDep, response: Response) -> HealthStatus:
+    """Report whether the model, index and store are loaded (503 until they are)."""
+    services = state.loader.services
+    if services is None:
+        response.status_code = 503
+        return HealthStatus(status="failed" if state.loader.state == "failed" else "starting")
+    chunks = await run_in_threadpool(services.knowledge_base.chunk_count)
+    return HealthStatus(status="ok", chunks=chunks)
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+                     "description": "Prometheus text exposition format"}},
+)
+def metrics(state: StateDep) -> Response:
+    """Export request, answer and ingestion metrics for Prometheus."""
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

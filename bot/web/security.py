@@ -1,0 +1,120 @@
+"""Who may call what: admin bearer keys, and widget keys bound to web origins.
+
+Widget policy (the public API: ask, ask/stream, feedback, search):
+
+- No widget keys configured: the public API is open to everyone (development, `make run`).
+- Widget keys configured: a request that carries an ``Origin`` header (a browser on some
+  web page) must also carry ``X-Widget-Key`` with a key whose allowed origins include
+  that origin; the server's own pages (same origin, such as the demo at ``/``) are
+  always allowed. A request without ``Origin`` (server to server, curl, scripts) is
+  allowed, because outside a browser the origin is whatever the caller claims, so
+  binding it would add no protection; it is still rate-limited per IP, and a key it
+  sends must exist. Widget keys are public (they sit in page source): they say which
+  sites may embed the widget, not who the reader is.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+from starlette.datastructures import Headers
+
+WIDGET_KEY_HEADER = "X-Widget-Key"
+
+
+class AccessDenied(Exception):
+    """A request is refused; the message says why and is safe to show."""
+
+    def __init__(self, message: str, *, status_code: int = 403) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+
+class AdminKeys:
+    """The admin API's bearer keys, compared in constant time."""
+
+    def __init__(self, keys: list[SecretStr]) -> None:
+        self._keys = [key.get_secret_value().encode() for key in keys if key.get_secret_value()]
+
+    @property
+    def configured(self) -> bool:
+        """Return True when at least one admin key is set."""
+        return bool(self._keys)
+
+    def matches(self, token: str) -> bool:
+        """Return True when ``token`` is one of the keys.
+
+        Every key is compared, whatever the outcome, so timing reveals nothing.
+        """
+        candidate = token.encode()
+        results = [hmac.compare_digest(candidate, key) for key in self._keys]
+        return any(results)
+
+    def authorize(self, token: str | None) -> None:
+        """Accept a bearer token or raise AccessDenied saying what was wrong."""
+        if not self.configured:
+            raise AccessDenied(
+                "The admin API is disabled: the server has no admin keys "
+                "(set VNPOS_ADMIN_API_KEYS)."
+            )
+        if not token:
+            raise AccessDenied(
+                "Missing admin credentials: expected the header 'Authorization: Bearer <key>'.",
+                status_code=401,
+            )
+        if not self.matches(token):
+            raise AccessDenied("The bearer token is not a valid admin key.")
+
+    def allows(self, headers: Headers) -> bool:
+        """Return True when the request headers carry a valid admin key."""
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        return self.configured and scheme.lower() == "bearer" and self.matches(token.strip())
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling the public API: the widget key (if any) and the client address."""
+
+    key: str | None
+    origin: str | None
+    ip: str
+
+    @property
+    def channel(self) -> str:
+        """Return the channel recorded with answers and feedback."""
+        return "widget" if self.key else "api"
+
+
+class WidgetPolicy:
+    """Widget keys and the web origins each may be used from."""
+
+    def __init__(self, keys: dict[str, list[str]]) -> None:
+        self._keys = {key: {_normalise(o) for o in origins} for key, origins in keys.items()}
+
+    @property
+    def origins(self) -> frozenset[str]:
+        """Return every origin some key allows (the origins CORS answers)."""
+        return frozenset(o for origins in self._keys.values() for o in origins)
+
+    def check(self, *, key: str | None, origin: str | None, own_origin: str) -> None:
+        """Raise AccessDenied unless this key may be used from this origin."""
+        if not self._keys:
+            return
+        if key and key not in self._keys:
+            raise AccessDenied(f"Unknown widget key {key[:40]!r}.")
+        if origin is None or _normalise(origin) == _normalise(own_origin):
+            return
+        if not key:
+            raise AccessDenied(
+                f"Requests from a web page ({origin[:100]}) need a widget key in the "
+                f"{WIDGET_KEY_HEADER} header."
+            )
+        if _normalise(origin) not in self._keys[key]:
+            raise AccessDenied(f"This widget key is not allowed on {origin[:100]}.")
+
+
+def _normalise(origin: str) -> str:
+    return origin.strip().rstrip("/").lower()
