@@ -7,6 +7,7 @@ and every quote cut from it is verbatim text of its document.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ def chunk_document(document: Document, *, max_tokens: int = 220, overlap: int = 
         else:
             spans.append(span)
     meta = document.meta
-    version = document.content_hash[:12]
+    # Ids follow the indexed text, so a re-attributed document never reuses an old id.
+    version = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
     return [
         Chunk(
             chunk_id=f"{meta.doc_id}#{version}:{index}",

@@ -61,6 +61,12 @@ class KeywordIndex:
         for chunk_id in chunk_ids:
             self._tokens.pop(chunk_id, None)
 
+    def reset(self, items: Iterable[tuple[str, str]]) -> None:
+        """Replace the whole index with ``(chunk_id, text)`` pairs and commit."""
+        self._tokens.clear()
+        self.add(items)
+        self.commit()
+
     def commit(self) -> None:
         """Rebuild the BM25 statistics from the current token lists."""
         self._ids = list(self._tokens)

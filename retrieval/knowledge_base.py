@@ -13,11 +13,11 @@ from typing import Literal
 import numpy as np
 
 from retrieval.chroma_store import ChromaStore, connect
-from retrieval.chunking import chunk_document
-from retrieval.dedup import foreign_fingerprints, paragraphs, without_paragraphs
+from retrieval.dedup import paragraphs
 from retrieval.embedding import Embedder
 from retrieval.errors import VnposError
-from retrieval.ingestion import Prepared, prepare, with_text
+from retrieval.indexer import Indexer
+from retrieval.ingestion import Prepared, prepare
 from retrieval.keyword_index import KeywordIndex
 from retrieval.language import detect_language
 from retrieval.loaders import Source, discover
@@ -26,7 +26,6 @@ from retrieval.search import FusionWeights, fuse
 from retrieval.types import (
     NO_FILTERS,
     Chunk,
-    Document,
     IngestReport,
     SearchFilters,
     SearchHit,
@@ -74,6 +73,9 @@ class KnowledgeBase:
         self._keyword = KeywordIndex()
         self._generation = -1
         self._write_lock = threading.RLock()
+        self._indexer = Indexer(
+            config=config, embedder=embedder, store=store, registry=registry, keyword=self._keyword
+        )
         self._reconcile()
 
     @classmethod
@@ -184,9 +186,9 @@ class KnowledgeBase:
             if progress:
                 progress(1)
             if batch_chunks >= self.config.batch_chunks:
-                self._write_batch(batch, report)
+                self._write(batch, report)
                 batch, batch_chunks = [], 0
-        self._write_batch(batch, report)
+        self._write(batch, report)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -199,7 +201,7 @@ class KnowledgeBase:
         ):
             report.skipped.append(prepared.document.meta.doc_id)
         else:
-            self._write_batch([prepared], report)
+            self._write([prepared], report)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -225,100 +227,17 @@ class KnowledgeBase:
             if document is not None:
                 prepared.append(Prepared(document, paragraphs(document.text)))
         for i in range(0, len(prepared), 32):
-            self._write_batch(prepared[i : i + 32], report)
+            self._write(prepared[i : i + 32], report)
             if progress:
                 progress(len(prepared[i : i + 32]))
         report.updated, report.added = report.updated + report.added, []
         report.seconds = time.perf_counter() - started
         return report
 
-    def _write_batch(self, batch: list[Prepared], report: IngestReport) -> None:
-        if not batch:
-            return
+    def _write(self, batch: list[Prepared], report: IngestReport) -> None:
         with self._write_lock:
-            in_batch = {
-                p.document.meta.doc_id: (len(p.paragraphs), {q.fingerprint for q in p.paragraphs})
-                for p in batch
-            }
-            planned: list[tuple[Prepared, Document, list[Chunk]]] = []
-            for item in batch:
-                doc_id = item.document.meta.doc_id
-                prints = {p.fingerprint for p in item.paragraphs}
-                others = self._registry.sharing(prints, exclude=doc_id)
-                others.update({d: v for d, v in in_batch.items() if d != doc_id and v[1] & prints})
-                foreign = foreign_fingerprints(doc_id=doc_id, own=item.paragraphs, others=others)
-                text = without_paragraphs(item.document.text, item.paragraphs, foreign)
-                document = with_text(item.document, text)
-                chunks = chunk_document(
-                    document,
-                    max_tokens=self.config.chunk_tokens,
-                    overlap=self.config.chunk_overlap,
-                )
-                planned.append((item, document, chunks))
-            texts = [c.text for _, _, chunks in planned for c in chunks]
-            vectors = self.embedder.embed_passages(texts) if texts else np.zeros((0, 0))
-            offset = 0
-            affected: set[str] = set()
-            for item, document, chunks in planned:
-                own_vectors = vectors[offset : offset + len(chunks)]
-                offset += len(chunks)
-                self._commit_document(item, document, chunks, own_vectors, report)
-                prints = {p.fingerprint for p in item.paragraphs}
-                affected |= set(self._registry.sharing(prints, exclude=item.document.meta.doc_id))
-            self._reattribute(affected - set(in_batch), report)
-            self._keyword.commit()
+            self._indexer.write_batch(batch, report)
             self._generation = self._registry.generation()
-
-    def _commit_document(
-        self,
-        item: Prepared,
-        indexed: Document,
-        chunks: list[Chunk],
-        vectors: np.ndarray,
-        report: IngestReport,
-    ) -> None:
-        """Write one document: new chunks first, then the registry row, then drop old chunks."""
-        doc_id = item.document.meta.doc_id
-        old = self._registry.chunk_ids(doc_id)
-        existed = self._registry.content_hash(doc_id) is not None
-        new_ids = [c.chunk_id for c in chunks]
-        try:
-            self._store.upsert(chunks, vectors)
-            self._registry.put(
-                indexed,
-                full_text=item.document.text,
-                chunk_ids=new_ids,
-                fingerprints=[p.fingerprint for p in item.paragraphs],
-            )
-        except Exception:
-            log.exception("could not index %s", doc_id)
-            self._store.delete([i for i in new_ids if i not in old])
-            report.failed.append((item.document.meta.source, f"{doc_id}: could not be indexed"))
-            return
-        self._store.delete([i for i in old if i not in set(new_ids)])
-        self._keyword.remove(old)
-        self._keyword.add((c.chunk_id, c.text) for c in chunks)
-        report.chunks += len(chunks)
-        (report.updated if existed else report.added).append(doc_id)
-
-    def _reattribute(self, doc_ids: set[str], report: IngestReport) -> None:
-        """Re-cut documents that lost paragraphs to a newly ingested original."""
-        for doc_id in sorted(doc_ids):
-            document = self._registry.full_document(doc_id)
-            if document is None:
-                continue
-            own = paragraphs(document.text)
-            others = self._registry.sharing({p.fingerprint for p in own}, exclude=doc_id)
-            foreign = foreign_fingerprints(doc_id=doc_id, own=own, others=others)
-            text = without_paragraphs(document.text, own, foreign)
-            if text == self._registry.text(doc_id):
-                continue
-            indexed = with_text(document, text)
-            chunks = chunk_document(
-                indexed, max_tokens=self.config.chunk_tokens, overlap=self.config.chunk_overlap
-            )
-            vectors = self.embedder.embed_passages([c.text for c in chunks])
-            self._commit_document(Prepared(document, own), indexed, chunks, vectors, report)
 
     # ---- consistency ---------------------------------------------------------------
 
@@ -330,9 +249,7 @@ class KnowledgeBase:
         if orphans:
             log.warning("removing %d chunks left by an interrupted ingestion", len(orphans))
             self._store.delete(orphans)
-        self._keyword = KeywordIndex()
-        self._keyword.add((c.chunk_id, c.text) for c in stored if c.chunk_id in registered)
-        self._keyword.commit()
+        self._keyword.reset((c.chunk_id, c.text) for c in stored if c.chunk_id in registered)
         self._generation = self._registry.generation()
 
     def _refresh_if_changed(self) -> None:

@@ -7,8 +7,27 @@ import py3langid
 # What the corpus and its readers write in; py3langid's other labels mostly add noise
 # (Vietnamese typed without diacritics scores as Indonesian or Malay, for one).
 LANGUAGES = frozenset(
-    {"vi", "en", "fr", "zh", "ru", "de", "es", "ja", "ko", "lo", "km", "th", "pt", "it",
-     "ar", "uk", "pl", "nl", "tr"}
+    {
+        "vi",
+        "en",
+        "fr",
+        "zh",
+        "ru",
+        "de",
+        "es",
+        "ja",
+        "ko",
+        "lo",
+        "km",
+        "th",
+        "pt",
+        "it",
+        "ar",
+        "uk",
+        "pl",
+        "nl",
+        "tr",
+    }
 )
 _SAMPLE_CHARS = 5000
 

@@ -9,7 +9,10 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+# Before anything imports huggingface_hub: the hub must never be asked for anything.
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+import pytest  # noqa: E402
 
 from retrieval.embedder import SentenceTransformerEmbedder, load_embedder
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
@@ -37,7 +40,6 @@ def _loopback_only(self: socket.socket, address: object) -> object:
 @pytest.fixture(autouse=True, scope="session")
 def _no_network() -> Iterator[None]:
     socket.socket.connect = _loopback_only  # type: ignore[method-assign]
-    os.environ["HF_HUB_OFFLINE"] = "1"
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
