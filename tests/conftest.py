@@ -12,7 +12,7 @@ from pathlib import Path
 # Before anything imports huggingface_hub: the hub must never be asked for anything.
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-import pytest  # noqa: E402
+import pytest
 
 from retrieval.embedder import SentenceTransformerEmbedder, load_embedder
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig

@@ -10,7 +10,7 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.answering.models import AskResponse, Citation
 from bot.telegram.i18n import text
-from bot.telegram.splitting import split_html
+from bot.telegram.splitting import MAX_MESSAGE_LENGTH, split_html
 
 SOURCES_PER_PAGE = 5
 MAX_SOURCE_BUTTONS = 8
@@ -32,12 +32,14 @@ def _linkable(url: str | None) -> bool:
     return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
-def answer_messages(response: AskResponse, language: str) -> list[str]:
-    """Return the answer as Telegram HTML messages, each below Telegram's length limit."""
+def answer_messages(
+    response: AskResponse, language: str, *, limit: int = MAX_MESSAGE_LENGTH
+) -> list[str]:
+    """Return the answer as Telegram HTML messages, each at most ``limit`` long."""
     body = html.escape(response.answer.strip())
     if response.citations:
         body += "\n\n<i>" + text(language, "sources_hint") + "</i>"
-    return split_html(body)
+    return split_html(body, limit)
 
 
 def answer_keyboard(response: AskResponse) -> InlineKeyboardMarkup:

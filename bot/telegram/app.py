@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -13,7 +15,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.runtime import Services
 from bot.telegram.addressing import AddressedToBot
 from bot.telegram.answers import FEEDBACK, SOURCES_PAGE
 from bot.telegram.context import CONTEXT_TYPES, BotApplication
@@ -32,6 +33,9 @@ from bot.telegram.handlers.commands import (
 from bot.telegram.handlers.errors import error_handler
 from bot.telegram.handlers.questions import answer, feedback
 from bot.telegram.i18n import DEFAULT_LANGUAGE, LANGUAGES, command_descriptions
+
+if TYPE_CHECKING:
+    from bot.runtime import Services
 
 # Updates of different chats are handled concurrently; ChatQueue keeps each chat in order.
 CONCURRENT_UPDATES = 64

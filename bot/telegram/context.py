@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.answering.models import Citation
-from bot.runtime import Services
 from bot.telegram.flood import ChatQueue
 from bot.telegram.i18n import DEFAULT_LANGUAGE, supported_language
+
+if TYPE_CHECKING:
+    from bot.runtime import Services
 
 
 @dataclass
@@ -36,7 +38,7 @@ class BotContext(CallbackContext[ExtBot[int], UserState, ChatState, dict[Any, An
     @property
     def services(self) -> Services:
         """Return the answerer, knowledge base, store and settings."""
-        return cast(Services, self.bot_data["services"])
+        return cast("Services", self.bot_data["services"])
 
     @property
     def chat_queue(self) -> ChatQueue:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from telegram import Update
 
-from bot.runtime import Services
 from bot.telegram.app import BotConfigError, build_application, register_commands
 from bot.telegram.context import BotApplication
+
+if TYPE_CHECKING:
+    from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ MAX_MESSAGE_LENGTH: int = MessageLimit.MAX_TEXT_LENGTH
 _ATOM = re.compile(r"<[^>]*>|&#?\w+;|.", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
-_SENTENCE_END = frozenset(".!?…;。！？；")
-_CLOSING_PUNCTUATION = frozenset("\"'”’»)]」』")
-_CJK_SENTENCE_END = frozenset("。！？；")
+# A sentence ends at its punctuation, closing quotes and citation markers ("said. [2] ").
+_SENTENCE_END = re.compile(r"(?:[.!?…;]|[。！？；])[\"'”’»)\]」』]*(?:\s?\[\d+\])*\s?$")
+_LOOK_BACK = 32
 
 # How good a place to cut is: the best one that fits wins, the latest among equals.
 _PARAGRAPH, _LINE, _SENTENCE, _SPACE, _ANYWHERE = 4, 3, 2, 1, 0
@@ -40,14 +40,10 @@ def _quality(atoms: list[str], end: int) -> int:
     previous = atoms[end - 1]
     if previous == "\n":
         return _PARAGRAPH if end >= 2 and atoms[end - 2] == "\n" else _LINE
-    if previous in _CJK_SENTENCE_END:
+    tail = _TAG.sub("", "".join(atoms[max(0, end - _LOOK_BACK) : end]))
+    if _SENTENCE_END.search(tail) and (previous.isspace() or not tail[-1].isascii()):
         return _SENTENCE
-    if previous.isspace():
-        i = end - 2
-        while i >= 0 and atoms[i] in _CLOSING_PUNCTUATION:
-            i -= 1
-        return _SENTENCE if i >= 0 and atoms[i] in _SENTENCE_END else _SPACE
-    return _ANYWHERE
+    return _SPACE if previous.isspace() else _ANYWHERE
 
 
 def _apply(stack: list[_Tag], atom: str) -> None:

@@ -10,7 +10,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from fastapi import UploadFile
+from starlette.datastructures import UploadFile
 
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.loaders import Source

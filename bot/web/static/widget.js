@@ -90,8 +90,8 @@
     "button:focus-visible, textarea:focus-visible, summary:focus-visible, a:focus-visible {",
     "  outline: 3px solid #f0b429; outline-offset: 2px; }",
     ".launcher { display: block; width: 56px; height: 56px; border-radius: 50%; border: 0;",
-    "  background: #b3261e; color: #fff; font-size: 26px; line-height: 56px; padding: 0;",
-    "  box-shadow: 0 4px 14px rgba(0,0,0,.3); text-align: center; }",
+    "  background: #b3261e; color: #fff; padding: 15px; box-shadow: 0 4px 14px rgba(0,0,0,.3); }",
+    ".svg { display: block; width: 100%; height: 100%; fill: currentColor; }",
     ".panel { display: flex; flex-direction: column; width: min(380px, calc(100vw - 32px));",
     "  height: min(560px, calc(100vh - 100px)); background: #fff; border: 1px solid #d0d7de;",
     "  border-radius: 12px; box-shadow: 0 8px 28px rgba(0,0,0,.25); overflow: hidden; }",
@@ -125,8 +125,8 @@
     "  background: #fff; color: #1f2328; font-style: italic; white-space: pre-wrap; }",
     ".link { display: inline-block; margin: 6px 8px 8px; color: #0a58ca; }",
     ".rate { display: flex; gap: 6px; align-items: center; margin-top: 8px; white-space: normal; }",
-    ".thumb { display: inline-block; border: 1px solid #d0d7de; background: #fff; border-radius: 6px;",
-    "  padding: 2px 8px; font-size: 15px; color: #1f2328; }",
+    ".thumb { display: inline-block; width: 34px; height: 28px; border: 1px solid #d0d7de;",
+    "  background: #fff; border-radius: 6px; padding: 5px 9px; color: #57606a; }",
     ".thumb[aria-pressed=true] { background: #ddf4ff; border-color: #0a58ca; }",
     ".thumb:disabled { cursor: default; opacity: .7; }",
     ".thanks { display: inline; font-size: 12px; color: #57606a; }",
@@ -148,6 +148,27 @@
   function pickLanguage(wanted) {
     var lang = (wanted === "auto" ? (navigator.language || "en") : wanted).toLowerCase().slice(0, 2);
     return STRINGS[lang] ? lang : "en";
+  }
+
+  var ICONS = {
+    chat: "M20 2H4c-1.1 0-2 .9-2 2v18l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z",
+    up: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
+      "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23" +
+      ".14-.47.14-.73v-2z",
+    down: "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 " +
+      "4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 " +
+      "0v12h4V3h-4z"
+  };
+
+  function icon(name) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "svg");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
   }
 
   function el(tag, className, text) {
@@ -203,7 +224,8 @@
   send.type = "submit";
   form.append(input, send);
   panel.append(header, log, form);
-  var launcher = el("button", "launcher", "💬");
+  var launcher = el("button", "launcher");
+  launcher.append(icon("chat"));
   launcher.type = "button";
   launcher.setAttribute("aria-label", T.open);
   launcher.setAttribute("aria-expanded", "false");
@@ -279,8 +301,10 @@
 
   function renderRating(answer) {
     var row = el("div", "rate");
-    var up = el("button", "thumb", "👍");
-    var down = el("button", "thumb", "👎");
+    var up = el("button", "thumb");
+    var down = el("button", "thumb");
+    up.append(icon("up"));
+    down.append(icon("down"));
     [[up, "up", T.helpful], [down, "down", T.notHelpful]].forEach(function (spec) {
       var button = spec[0];
       button.type = "button";

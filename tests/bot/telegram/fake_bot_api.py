@@ -96,6 +96,7 @@ class Call:
     params: dict[str, Any]
     status: int
     at: float
+    result: Any = None
 
 
 class FakeBotApi:
@@ -109,7 +110,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
-        self._failures: dict[str, list[int]] = defaultdict(list)
+        self._failures: dict[str, list[tuple[int | None, int]]] = defaultdict(list)
         self._files: dict[str, tuple[str, bytes]] = {}
         self._pages: dict[str, tuple[str, bytes]] = {}
         self.app = Starlette(routes=[
@@ -133,10 +134,10 @@ class FakeBotApi:
         with self._lock:
             return next(self._message_ids)
 
-    def fail_next(self, method: str, *, retry_after: int) -> None:
-        """Answer the next call of ``method`` with 429 Too Many Requests."""
+    def fail_next(self, method: str, *, retry_after: int, chat_id: int | None = None) -> None:
+        """Answer the next call of ``method`` (to ``chat_id``) with 429 Too Many Requests."""
         with self._lock:
-            self._failures[method].append(retry_after)
+            self._failures[method].append((chat_id, retry_after))
 
     def add_file(self, content: bytes, *, name: str) -> tuple[str, str]:
         """Store a file users can send; return its file_id and file_unique_id."""
@@ -186,15 +187,14 @@ class FakeBotApi:
         form = await request.form() if request.method == "POST" else request.query_params
         params = {name: _decode(name, str(value)) for name, value in form.items()}
         if method == "getUpdates":
-            return self._ok(await self._get_updates(token, params))
-        with self._lock:
-            retry_after = self._failures[method].pop(0) if self._failures[method] else None
+            return JSONResponse({"ok": True, "result": await self._get_updates(token, params)})
+        retry_after = self._take_failure(method, params.get("chat_id"))
         if retry_after is not None:
-            return self._record(token, method, params, JSONResponse(status_code=429, content={
+            return self._record(token, method, params, status=429, body={
                 "ok": False, "error_code": 429,
                 "description": f"Too Many Requests: retry after {retry_after}",
                 "parameters": {"retry_after": retry_after},
-            }))
+            })
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             result: Any = True
@@ -202,19 +202,27 @@ class FakeBotApi:
             try:
                 result = handler(token, params)
             except ValueError as exc:
-                return self._record(token, method, params, JSONResponse(status_code=400, content={
+                return self._record(token, method, params, status=400, body={
                     "ok": False, "error_code": 400, "description": str(exc),
-                }))
-        return self._record(token, method, params, self._ok(result))
+                })
+        return self._record(token, method, params, status=200, body={"ok": True, "result": result})
 
-    def _record(self, token: str, method: str, params: dict[str, Any], response: Response) -> Response:
+    def _take_failure(self, method: str, chat_id: object) -> int | None:
         with self._lock:
-            self.calls.append(Call(token, method, params, response.status_code, time.monotonic()))
-        return response
+            failures = self._failures[method]
+            for i, (wanted_chat, retry_after) in enumerate(failures):
+                if wanted_chat is None or wanted_chat == chat_id:
+                    del failures[i]
+                    return retry_after
+        return None
 
-    @staticmethod
-    def _ok(result: Any) -> JSONResponse:
-        return JSONResponse({"ok": True, "result": result})
+    def _record(
+        self, token: str, method: str, params: dict[str, Any], *, status: int, body: dict[str, Any]
+    ) -> Response:
+        call = Call(token, method, params, status, time.monotonic(), body.get("result"))
+        with self._lock:
+            self.calls.append(call)
+        return JSONResponse(body, status_code=status)
 
     async def _get_updates(self, token: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -231,7 +239,9 @@ class FakeBotApi:
         return {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "vnpos",
                 "username": BOT_USERNAME}
 
-    def _message(self, token: str, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+    def _message(
+        self, token: str, params: dict[str, Any], message_id: int | None = None
+    ) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         message: dict[str, Any] = {
             "message_id": message_id or self.next_message_id(),
