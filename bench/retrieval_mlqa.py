@@ -1,12 +1,14 @@
 """Retrieval quality on MLQA dev (vi contexts as documents; en and vi questions).
 
-Prints recall@1/5/10 and MRR for dense, keyword and fused search.
-    python bench/retrieval_mlqa.py --data ../shared/bench-data/mlqa-dev-vi-en
+Prints recall@1/5/10 and MRR for dense, keyword and fused search, and with --grid the
+same for other fusion weights (the candidates of each question are gathered once).
+    python bench/retrieval_mlqa.py --data ../shared/bench-data/mlqa-dev-vi-en [--grid]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import tempfile
 import time
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from retrieval.embedder import load_embedder
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
-from retrieval.search import FusionWeights
+from retrieval.search import Candidates, FusionWeights, SearchMode, fuse
 
 
 def load_items(data: Path) -> list[dict[str, str]]:
@@ -34,10 +36,12 @@ def write_corpus(items: list[dict[str, str]], folder: Path) -> dict[str, str]:
     return ids
 
 
-def evaluate(kb: KnowledgeBase, questions: list[tuple[str, str]], mode: str) -> dict[str, float]:
+def metrics(
+    found: list[tuple[Candidates, str]], weights: FusionWeights, mode: SearchMode
+) -> dict[str, float]:
     ranks = []
-    for question, gold in questions:
-        hits = kb.search(question, k=10, mode=mode)  # type: ignore[arg-type]
+    for candidates, gold in found:
+        hits = fuse(candidates, k=10, per_document=1, weights=weights, mode=mode)
         doc_ids = [hit.chunk.doc_id for hit in hits]
         ranks.append(doc_ids.index(gold) + 1 if gold in doc_ids else None)
     n = len(ranks)
@@ -53,8 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path("../shared/bench-data/mlqa-dev-vi-en"))
     parser.add_argument("--model-dir", type=Path, default=Path("data/models"))
-    parser.add_argument("--same", type=float, default=None, help="override same-language weight")
-    parser.add_argument("--cross", type=float, default=None, help="override cross-language weight")
+    parser.add_argument("--grid", action="store_true", help="also try other fusion weights")
     args = parser.parse_args()
     items = load_items(args.data)
     embedder = load_embedder("bundled", args.model_dir)
@@ -62,36 +65,42 @@ def main() -> None:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         ids = write_corpus(items, corpus)
-        weights = FusionWeights()
-        if args.same is not None or args.cross is not None:
-            weights = FusionWeights(
-                same_language=weights.same_language if args.same is None else args.same,
-                cross_language=weights.cross_language if args.cross is None else args.cross,
-            )
-        kb = KnowledgeBase.open(
-            KnowledgeBaseConfig(data_dir=Path(tmp) / "data", per_document=1, fusion=weights),
-            embedder,
-        )
+        kb = KnowledgeBase.open(KnowledgeBaseConfig(data_dir=Path(tmp) / "data"), embedder)
         started = time.perf_counter()
         report = kb.ingest([str(corpus)])
         print(
-            f"corpus: {len(ids)} vi contexts, {report.chunks} chunks, "
-            f"ingested in {time.perf_counter() - started:.1f}s; {len(items)} questions per language"
+            f"corpus: {len(ids)} vi contexts, {report.chunks} chunks, ingested in "
+            f"{time.perf_counter() - started:.1f}s; {len(items)} questions per language"
         )
-        print(
-            f"fusion weights: same-language {weights.same_language}, "
-            f"cross-language {weights.cross_language}"
-        )
-        print(f"{'questions':<10} {'mode':<8} {'r@1':>6} {'r@5':>6} {'r@10':>6} {'mrr':>6}")
-        for lang in ("vi", "en"):
-            questions = [(item[f"question_{lang}"], ids[item["context_vi"]]) for item in items]
-            for mode in ("dense", "keyword", "hybrid"):
-                m = evaluate(kb, questions, mode)
-                print(
-                    f"{lang}->vi{'':<4} {mode:<8} {m['r@1']:6.3f} {m['r@5']:6.3f} "
-                    f"{m['r@10']:6.3f} {m['mrr']:6.3f}"
-                )
+        found = {
+            lang: [
+                (kb.candidates(item[f"question_{lang}"], k=10), ids[item["context_vi"]])
+                for item in items
+            ]
+            for lang in ("vi", "en")
+        }
         kb.close()
+    weights = FusionWeights()
+    print(f"fusion: {weights}")
+    print(f"{'questions':<10} {'mode':<8} {'r@1':>6} {'r@5':>6} {'r@10':>6} {'mrr':>6}")
+    for lang in ("vi", "en"):
+        for mode in ("dense", "keyword", "hybrid"):
+            m = metrics(found[lang], weights, mode)  # type: ignore[arg-type]
+            print(
+                f"{lang}->vi{'':<4} {mode:<8} {m['r@1']:6.3f} {m['r@5']:6.3f} "
+                f"{m['r@10']:6.3f} {m['mrr']:6.3f}"
+            )
+    if args.grid:
+        print("hybrid grid: same cross window -> vi r@1 r@5 mrr | en r@1 r@5 mrr")
+        for same, cross, window in itertools.product(
+            (0.06, 0.12, 0.2), (0.0, 0.02, 0.05), (0.02, 0.05, 0.1, 1.0)
+        ):
+            grid_weights = FusionWeights(same_language=same, cross_language=cross, window=window)
+            row = [metrics(found[lang], grid_weights, "hybrid") for lang in ("vi", "en")]
+            print(
+                f"  {same:.2f} {cross:.2f} {window:.2f} -> "
+                + " | ".join(f"{m['r@1']:.3f} {m['r@5']:.3f} {m['mrr']:.3f}" for m in row)
+            )
 
 
 if __name__ == "__main__":

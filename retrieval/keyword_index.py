@@ -79,17 +79,24 @@ class KeywordIndex:
         self._bm25 = bm25
 
     def search(
-        self, query: str, *, k: int, allowed: Sequence[str] | None = None
+        self,
+        query: str,
+        *,
+        k: int,
+        allowed: Sequence[str] | None = None,
+        vietnamese: bool = True,
     ) -> list[tuple[str, float]]:
         """Return up to ``k`` ``(chunk_id, score)`` pairs, best first, with score > 0.
 
         ``allowed`` restricts the search to those chunk ids (used for filters).
+        ``vietnamese`` says the query is Vietnamese: only then may a query typed without
+        diacritics match accent-folded syllables (English "can" is not "cần").
         """
         if self._bm25 is None:
             return []
         query_tokens = [t for t in tokenize(query) if not t.startswith("~")]
         # Accent-free queries match the folded tokens instead of the accented ones.
-        if query_tokens and fold_accents(query) == query:
+        if vietnamese and query_tokens and fold_accents(query) == query:
             query_tokens += [f"~{t}" for t in query_tokens if "_" not in t]
         scores: npt.NDArray[np.float32] = self._bm25.get_scores(query_tokens)
         if allowed is not None:

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -22,10 +21,9 @@ from retrieval.keyword_index import KeywordIndex
 from retrieval.language import detect_language
 from retrieval.loaders import Source, discover
 from retrieval.registry import Registry
-from retrieval.search import FusionWeights, fuse
+from retrieval.search import Candidates, FusionWeights, SearchMode, fuse
 from retrieval.types import (
     NO_FILTERS,
-    Chunk,
     IngestReport,
     SearchFilters,
     SearchHit,
@@ -35,7 +33,6 @@ from retrieval.types import (
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-SearchMode = Literal["hybrid", "dense", "keyword"]
 
 
 @dataclass(frozen=True)
@@ -122,36 +119,46 @@ class KnowledgeBase:
     ) -> list[SearchHit]:
         """Return the ``k`` chunks most relevant to ``query``, at most a few per document.
 
-        ``mode`` "dense" or "keyword" uses one side only (for benchmarks and diagnosis).
+        ``language`` is the query's language when the caller knows it (else detected);
+        ``mode`` "dense" or "keyword" ranks by one side only.
         """
-        self._refresh_if_changed()
-        query_language = language or detect_language(query)
-        vector = self.embedder.embed_queries([query])[0]
-        n = max(self.config.candidates, 4 * k)
-        dense_hits = [] if mode == "keyword" else self._store.query(vector, n=n, filters=filters)
-        chunks: dict[str, Chunk] = {c.chunk_id: c for c, _ in dense_hits}
-        dense = {c.chunk_id: score for c, score in dense_hits}
-        keyword: dict[str, float] = {}
-        if mode != "dense":
-            allowed = self._store.ids_matching(filters) if filters != NO_FILTERS else None
-            keyword = dict(self._keyword.search(query, k=n, allowed=allowed))
-        missing = [chunk_id for chunk_id in keyword if chunk_id not in dense]
-        for chunk, chunk_vector in self._store.fetch(missing):
-            chunks[chunk.chunk_id] = chunk
-            dense[chunk.chunk_id] = float(np.dot(chunk_vector, vector))
-        weights = self.config.fusion
-        if mode == "keyword":
-            dense = dict.fromkeys(keyword, 0.0)
-            weights = FusionWeights(same_language=1.0, cross_language=1.0)
+        found = self.candidates(query, k=k, filters=filters, language=language)
         return fuse(
-            dense=dense,
-            keyword=keyword,
-            chunks=chunks,
-            query_language=query_language,
+            found,
             k=k,
             per_document=self.config.per_document,
-            weights=weights,
+            weights=self.config.fusion,
+            mode=mode,
         )
+
+    def candidates(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        filters: SearchFilters = NO_FILTERS,
+        language: str | None = None,
+    ) -> Candidates:
+        """Return what dense and keyword search find for ``query``, unranked."""
+        self._refresh_if_changed()
+        found = Candidates(query_language=language or detect_language(query))
+        vector = self.embedder.embed_queries([query])[0]
+        n = max(self.config.candidates, 4 * k)
+        for chunk, cosine in self._store.query(vector, n=n, filters=filters):
+            found.chunks[chunk.chunk_id] = chunk
+            found.dense[chunk.chunk_id] = cosine
+        found.dense_ids = set(found.dense)
+        allowed = self._store.ids_matching(filters) if filters != NO_FILTERS else None
+        found.keyword = dict(
+            self._keyword.search(
+                query, k=n, allowed=allowed, vietnamese=found.query_language == "vi"
+            )
+        )
+        missing = [chunk_id for chunk_id in found.keyword if chunk_id not in found.dense]
+        for chunk, chunk_vector in self._store.fetch(missing):
+            found.chunks[chunk.chunk_id] = chunk
+            found.dense[chunk.chunk_id] = float(np.dot(chunk_vector, vector))
+        return found
 
     # ---- writing -------------------------------------------------------------------
 

@@ -1,60 +1,93 @@
 """Language-aware fusion of dense and keyword results.
 
-Keyword matches are strong evidence when the question and the passage share a language
-and weak otherwise (only names and numbers carry over), so the keyword bonus depends on
-whether the question's language is the passage's. Dense similarity stays the backbone:
-reciprocal-rank fusion lets a poor keyword ranking pull cross-lingual results down.
+Dense similarity is the backbone: e5 ranks well across languages, while keyword matches
+across languages are mostly accidents (English "the" against a Vietnamese page quoting an
+English title). Reciprocal-rank fusion lets such a poor keyword ranking pull
+cross-lingual results down, so instead a keyword match only adds a small bonus, larger
+when the question's language is the passage's, and only to passages whose cosine is
+already close to the best one: keywords break near-ties, they never overrule meaning.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from retrieval.types import Chunk, SearchHit
+
+SearchMode = Literal["hybrid", "dense", "keyword"]
 
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How much a normalised keyword score adds to the cosine similarity."""
+    """How much a normalised keyword score adds to the cosine similarity, and where."""
 
     same_language: float = 0.12
-    cross_language: float = 0.03
+    cross_language: float = 0.02
+    window: float = 0.05
+
+
+@dataclass
+class Candidates:
+    """Everything both searches found for one query, before ranking.
+
+    ``dense`` maps chunk ids to cosine similarity (every candidate has one); ``dense_ids``
+    are the ones the vector search itself returned; ``keyword`` maps chunk ids to raw
+    BM25 scores.
+    """
+
+    query_language: str
+    chunks: dict[str, Chunk] = field(default_factory=dict)
+    dense: dict[str, float] = field(default_factory=dict)
+    dense_ids: set[str] = field(default_factory=set)
+    keyword: dict[str, float] = field(default_factory=dict)
 
 
 DEFAULT_WEIGHTS = FusionWeights()
 
 
+def _scored(candidates: Candidates, weights: FusionWeights, mode: SearchMode) -> list[SearchHit]:
+    top_keyword = max(candidates.keyword.values(), default=0.0)
+    best_dense = max((candidates.dense[i] for i in candidates.dense_ids), default=0.0)
+    hits = []
+    for chunk_id, cosine in candidates.dense.items():
+        chunk = candidates.chunks[chunk_id]
+        normalised = candidates.keyword.get(chunk_id, 0.0) / top_keyword if top_keyword else 0.0
+        if mode == "dense":
+            if chunk_id not in candidates.dense_ids:
+                continue
+            score = cosine
+        elif mode == "keyword":
+            if chunk_id not in candidates.keyword:
+                continue
+            score = normalised
+        else:
+            same = chunk.meta.language == candidates.query_language
+            weight = weights.same_language if same else weights.cross_language
+            near_best = cosine >= best_dense - weights.window
+            score = cosine + (weight * normalised if near_best else 0.0)
+        hits.append(
+            SearchHit(
+                chunk=chunk, score=min(1.0, max(0.0, score)), dense=cosine, keyword=normalised
+            )
+        )
+    return hits
+
+
 def fuse(
+    candidates: Candidates,
     *,
-    dense: Mapping[str, float],
-    keyword: Mapping[str, float],
-    chunks: Mapping[str, Chunk],
-    query_language: str,
     k: int,
     per_document: int,
     weights: FusionWeights = DEFAULT_WEIGHTS,
+    mode: SearchMode = "hybrid",
 ) -> list[SearchHit]:
-    """Rank candidate chunks by cosine plus a language-aware keyword bonus.
+    """Rank candidates; at most ``per_document`` chunks of one document are returned.
 
-    ``dense`` maps chunk ids to cosine similarity (every candidate must have one),
-    ``keyword`` maps chunk ids to raw BM25 scores. At most ``per_document`` chunks of
-    one document are returned.
+    ``mode`` "dense" or "keyword" ranks by one side only (benchmarks and diagnosis).
     """
-    top_keyword = max(keyword.values(), default=0.0)
-    scored: list[SearchHit] = []
-    for chunk_id, cosine in dense.items():
-        chunk = chunks[chunk_id]
-        normalised = keyword.get(chunk_id, 0.0) / top_keyword if top_keyword else 0.0
-        weight = (
-            weights.same_language
-            if chunk.meta.language == query_language
-            else weights.cross_language
-        )
-        score = min(1.0, max(0.0, cosine + weight * normalised))
-        scored.append(SearchHit(chunk=chunk, score=score, dense=cosine, keyword=normalised))
-    scored.sort(key=lambda hit: hit.score, reverse=True)
+    scored = sorted(_scored(candidates, weights, mode), key=lambda hit: hit.score, reverse=True)
     taken: Counter[str] = Counter()
     hits: list[SearchHit] = []
     for hit in scored:

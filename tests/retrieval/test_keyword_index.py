@@ -28,6 +28,14 @@ def test_query_without_diacritics_matches_accented_text() -> None:
     assert _index().search("giai golf mo phong", k=3)[0][0] == "c"
 
 
+def test_english_words_do_not_match_folded_vietnamese_syllables() -> None:
+    index = KeywordIndex()
+    index.add([("vi", "Các cơ quan cần tăng cường thông tin."), ("en", "Agencies can do more.")])
+    index.commit()
+    hits = index.search("can", k=2, vietnamese=False)
+    assert [chunk_id for chunk_id, _ in hits] == ["en"]
+
+
 def test_removed_chunks_are_not_found_after_commit() -> None:
     index = _index()
     index.remove(["b"])
