@@ -144,7 +144,7 @@ async def load(url: str, *, clients: int, duration: float) -> None:
     latencies: list[float] = []
     outcomes: Counter[str] = Counter()
     limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+    async with httpx.AsyncClient(timeout=600, limits=limits) as http:
         await http.post(f"{url}/api/ask", json={"question": asked[0]})  # warm-up
         started = time.monotonic()
         deadline = started + duration

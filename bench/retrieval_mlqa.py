@@ -93,7 +93,7 @@ def main() -> None:
     if args.grid:
         print("hybrid grid: same cross window -> vi r@1 r@5 mrr | en r@1 r@5 mrr")
         for same, cross, window in itertools.product(
-            (0.06, 0.12, 0.2), (0.0, 0.02, 0.05), (0.02, 0.05, 0.1, 1.0)
+            (0.03, 0.06, 0.12), (0.0, 0.02), (0.02, 0.05, 0.1, 1.0)
         ):
             grid_weights = FusionWeights(same_language=same, cross_language=cross, window=window)
             row = [metrics(found[lang], grid_weights, "hybrid") for lang in ("vi", "en")]
