@@ -92,9 +92,9 @@ class KeywordIndex:
         ``vietnamese`` says the query is Vietnamese: only then may a query typed without
         diacritics match accent-folded syllables (English "can" is not "cần").
         """
-        if self._bm25 is None:
-            return []
         query_tokens = [t for t in tokenize(query) if not t.startswith("~")]
+        if self._bm25 is None or not query_tokens:
+            return []
         # Accent-free queries match the folded tokens instead of the accented ones.
         if vietnamese and query_tokens and fold_accents(query) == query:
             query_tokens += [f"~{t}" for t in query_tokens if "_" not in t]

@@ -49,5 +49,9 @@ def test_allowed_restricts_results() -> None:
     assert [chunk_id for chunk_id, _ in hits] == ["c"]
 
 
+def test_a_query_without_words_finds_nothing() -> None:
+    assert _index().search("® !!", k=3) == []
+
+
 def test_empty_index_finds_nothing() -> None:
     assert KeywordIndex().search("anything", k=5) == []
