@@ -1,0 +1,1 @@
+"""vnpos: the assistant (answering) and its channels (CLI, web, Telegram)."""

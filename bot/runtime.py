@@ -1,10 +1,13 @@
-"""Building the long-lived parts (embedder, knowledge base) from Settings."""
+"""Building the long-lived parts (embedder, knowledge base, store, answerer) from Settings."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
+from bot.answering import AbstentionPolicy, Answerer, build_chat_client
 from bot.settings import Settings
+from bot.store import AppStore
 from retrieval.embedder import load_embedder
 from retrieval.knowledge_base import KnowledgeBase
 
@@ -15,3 +18,37 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     """Load the embedding model (building the bundled one on first use) and open the index."""
     embedder = load_embedder(settings.embedding_model, settings.model_cache_dir)
     return KnowledgeBase.open(settings.knowledge_base_config(), embedder)
+
+
+@dataclass
+class Services:
+    """Everything a channel needs, opened once and closed together."""
+
+    settings: Settings
+    knowledge_base: KnowledgeBase
+    store: AppStore
+    answerer: Answerer
+
+    def close(self) -> None:
+        """Close the store and the knowledge base."""
+        self.store.close()
+        self.knowledge_base.close()
+
+
+def open_services(settings: Settings) -> Services:
+    """Open the knowledge base, the app store in DATA_DIR/app.sqlite3 and the answerer.
+
+    The LLM client is built when VNPOS_LLM_PROVIDER is not "none".
+    """
+    knowledge_base = open_knowledge_base(settings)
+    store = AppStore(settings.data_dir / "app.sqlite3")
+    chat_client = None
+    if settings.llm_provider != "none":
+        chat_client = build_chat_client(settings)
+        log.info("answers are written by %s and checked against the sources", chat_client.name)
+    policy = (
+        AbstentionPolicy() if settings.abstain_min_margin is None
+        else AbstentionPolicy(min_margin=settings.abstain_min_margin)
+    )
+    answerer = Answerer(knowledge_base, store=store, chat_client=chat_client, policy=policy)
+    return Services(settings, knowledge_base, store, answerer)

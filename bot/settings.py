@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
+    abstain_min_margin: float | None = None  # None: the calibrated default
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -51,6 +52,7 @@ class Settings(BaseSettings):
     rate_limit_ip_per_min: float = 30.0  # public API requests per client IP and minute; 0: off
     rate_limit_key_per_min: float = 600.0  # public API requests per widget key and minute; 0: off
     max_request_kb: int = 64  # largest request body except admin document uploads
+    max_concurrent_answers: int = 2  # answers computed at once (CPU-bound); others queue
 
     host: str = "127.0.0.1"
     port: int = 8000

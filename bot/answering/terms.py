@@ -19,6 +19,29 @@ _ROMAN = re.compile(r"\b(?=[IVXL]{2,}\b)(L?X{0,3})(IX|IV|V?I{0,3})\b")
 _CODE = re.compile(r"\b(?=[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z0-9])[A-Za-z]+[A-Za-z0-9]*\b")
 _DOMAIN = re.compile(r"\b[a-z0-9-]+(?:\.[a-z]{2,})+\b", re.IGNORECASE)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+_MONTHS = {
+    # en, fr, es, de, pt, it, ru (nominative and genitive stems)
+    1: "january janvier enero januar janeiro gennaio январ",
+    2: "february février febrero februar fevereiro febbraio феврал",
+    3: "march mars marzo märz março марта? март",
+    4: "april avril abril aprile апрел",
+    5: "may mai mayo maio maggio мая май",
+    6: "june juin junio juni junho giugno июн",
+    7: "july juillet julio juli julho luglio июл",
+    8: "august août agosto август",
+    9: "september septembre septiembre setiembre setembro settembre сентябр",
+    10: "october octobre octubre oktober outubro ottobre октябр",
+    11: "november novembre noviembre novembro ноябр",
+    12: "december décembre diciembre dezember dezembro dicembre декабр",
+}
+_MONTH_NUMBER = {name: month for month, names in _MONTHS.items() for name in names.split()}
+# A month name counts only beside a day or year ("14 June", "November 2016"): "mai" is
+# also Vietnamese for "tomorrow" and "may" an English verb.
+_MONTH = re.compile(
+    r"(?<=\d[\s.])\s*(?P<a>" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\w*"
+    r"|\b(?P<b>" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\w*(?=\s+\d)",
+    re.IGNORECASE,
+)
 
 
 def _roman_value(numeral: str) -> int:
@@ -30,13 +53,17 @@ def _roman_value(numeral: str) -> int:
 
 
 def numbers(text: str) -> set[str]:
-    """Return the numbers written in ``text`` (digits or Roman numerals), without leading zeros.
+    """Return the numbers in ``text`` (digits, Roman numerals, months), without leading zeros.
 
-    "10/11/2016" gives {"10", "11", "2016"}, "1.570" gives {"1570"}, "XIII" gives {"13"}.
+    "10/11/2016" gives {"10", "11", "2016"}, "1.570" gives {"1570"}, "XIII" gives {"13"},
+    "November 2016" gives {"11", "2016"}.
     """
     joined = _THOUSANDS.sub(lambda m: re.sub(r"[.,]", "", m.group()), text)
     found = {str(int(digits)) for digits in _NUMBER.findall(joined)}
     found.update(str(_roman_value(m.group())) for m in _ROMAN.finditer(text) if m.group())
+    for match in _MONTH.finditer(text):
+        name = (match.group("a") or match.group("b")).lower()
+        found.add(str(_MONTH_NUMBER[name]))
     return found
 
 

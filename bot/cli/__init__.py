@@ -6,7 +6,10 @@ import logging
 
 import click
 
+from bot.cli.ask import ask
+from bot.cli.bot import bot
 from bot.cli.docs import docs
+from bot.cli.eval import evaluate
 from bot.cli.ingest import ingest
 from bot.cli.model import model
 from bot.cli.serve import serve
@@ -29,3 +32,6 @@ main.add_command(ingest)
 main.add_command(docs)
 main.add_command(serve)
 main.add_command(model)
+main.add_command(bot)
+main.add_command(ask)
+main.add_command(evaluate)

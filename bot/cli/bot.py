@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from telegram.error import InvalidToken, NetworkError
 
 from bot.runtime import open_services
 from bot.settings import Settings
@@ -20,5 +21,13 @@ def bot() -> None:
     services = open_services(settings)
     try:
         run_polling(services)
+    except InvalidToken:
+        raise click.ClickException(
+            "the Bot API refused VNPOS_TELEGRAM_TOKEN; copy the token @BotFather gave you"
+        ) from None
+    except NetworkError:
+        raise click.ClickException(
+            f"could not reach the Bot API at {settings.telegram_api_url} (VNPOS_TELEGRAM_API_URL)"
+        ) from None
     finally:
         services.close()

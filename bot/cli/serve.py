@@ -13,7 +13,7 @@ from bot.web.app import create_app
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default 8000).")
 def serve(host: str | None, port: int | None) -> None:
-    """Serve the HTTP API and the chat widget."""
+    """Serve the HTTP API, the chat widget and, with VNPOS_TELEGRAM_TOKEN, the Telegram bot."""
     settings = Settings()
     uvicorn.run(
         create_app(settings),

@@ -2,13 +2,13 @@
 
 from bot.telegram.app import BotConfigError, build_application
 from bot.telegram.runner import BotRunner, run_polling, start_bot
-from bot.telegram.webhook import STATE_ATTRIBUTE, WEBHOOK_PATH, webhook_router
+from bot.telegram.webhook import WEBHOOK_PATH, WebBot, webhook_router
 
 __all__ = [
-    "STATE_ATTRIBUTE",
     "WEBHOOK_PATH",
     "BotConfigError",
     "BotRunner",
+    "WebBot",
     "build_application",
     "run_polling",
     "start_bot",

@@ -67,6 +67,7 @@ def build_application(services: Services) -> BotApplication:
         .token(settings.telegram_token.get_secret_value())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
+        # Everything the bot sends is HTML; previews of the links in /sources would bury it.
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -76,7 +77,7 @@ def build_application(services: Services) -> BotApplication:
         .context_types(CONTEXT_TYPES)
         .rate_limiter(ChatRateLimiter())
         .concurrent_updates(CONCURRENT_UPDATES)
-        .job_queue(None)
+        .job_queue(None)  # nothing is scheduled, so PTB's job-queue extra is not needed
         .build()
     )
     application.bot_data["services"] = services

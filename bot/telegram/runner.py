@@ -52,6 +52,8 @@ async def start_bot(services: Services, *, poll_timeout: int = POLL_TIMEOUT_S) -
 
     Raises:
         BotConfigError: When the token is missing, or the webhook URL has no secret.
+        telegram.error.TelegramError: When the Bot API refuses the token
+            (``InvalidToken``) or cannot be reached (``NetworkError``).
     """
     settings = services.settings
     webhook_url = settings.telegram_webhook_url
@@ -61,8 +63,8 @@ async def start_bot(services: Services, *, poll_timeout: int = POLL_TIMEOUT_S) -
             "(1-256 characters: A-Z, a-z, 0-9, _ and -)"
         )
     application = build_application(services)
-    await application.initialize()
     try:
+        await application.initialize()
         await register_commands(application)
         await application.start()
         if webhook_url and settings.telegram_webhook_secret is not None:
@@ -93,7 +95,10 @@ def run_polling(services: Services) -> None:
         log.info("Telegram bot started (polling)")
 
     if services.settings.telegram_webhook_url:
-        log.warning("polling: the webhook of VNPOS_TELEGRAM_WEBHOOK_URL is removed meanwhile")
+        log.warning(
+            "polling removes the webhook of VNPOS_TELEGRAM_WEBHOOK_URL; "
+            "webhook mode runs with `vnpos serve`"
+        )
     application = build_application(services)
     application.post_init = started
     application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,22 +1,28 @@
-"""The webhook route: Telegram posts updates, checked by their secret token, to the bot."""
+"""The bot inside the web app: its webhook route, and starting it once services are ready."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import logging
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.settings import Settings
-from bot.telegram.runner import BotRunner
+from bot.telegram.app import BotConfigError
+from bot.telegram.runner import BotRunner, start_bot
+
+if TYPE_CHECKING:
+    from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
-# The web app keeps the running bot here (set in its lifespan, None while none runs).
-STATE_ATTRIBUTE = "telegram_bot"
 
 
 def _secret_matches(received: str | None, expected: str | None) -> bool:
@@ -25,15 +31,16 @@ def _secret_matches(received: str | None, expected: str | None) -> bool:
     return hmac.compare_digest(received.encode(), expected.encode())
 
 
-def webhook_router(settings: Settings) -> APIRouter:
+def webhook_router(settings: Settings, current: Callable[[], BotRunner | None]) -> APIRouter:
     """Return the router for ``POST /telegram/webhook``.
 
     Updates whose ``X-Telegram-Bot-Api-Secret-Token`` header differs from
     VNPOS_TELEGRAM_WEBHOOK_SECRET (or when no secret is set) are refused with 403 and
-    dropped. Accepted ones are queued for the bot at ``app.state.telegram_bot``.
+    dropped; accepted ones are queued for the running bot.
 
     Args:
         settings: Where the webhook secret is configured.
+        current: Returns the running bot, or None while none runs (503).
 
     Returns:
         A router to include in the FastAPI app.
@@ -50,7 +57,7 @@ def webhook_router(settings: Settings) -> APIRouter:
         expected = secret.get_secret_value() if secret is not None else None
         if not _secret_matches(x_telegram_bot_api_secret_token, expected):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong or missing secret token")
-        runner: BotRunner | None = getattr(request.app.state, STATE_ATTRIBUTE, None)
+        runner = current()
         if runner is None or runner.mode != "webhook":
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the bot is not running")
         try:
@@ -65,3 +72,52 @@ def webhook_router(settings: Settings) -> APIRouter:
         return Response(status_code=status.HTTP_200_OK)
 
     return router
+
+
+class WebBot:
+    """The Telegram bot run by the web app (``vnpos serve``) when a token is set."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.runner: BotRunner | None = None
+        self.router = webhook_router(settings, lambda: self.runner)
+
+    @contextlib.asynccontextmanager
+    async def running(
+        self, wait_for_services: Callable[[], Services | None]
+    ) -> AsyncIterator[None]:
+        """Start the bot in the background once the services load; stop it on exit.
+
+        The web app serves meanwhile, and keeps serving if the bot cannot start (the
+        reason is logged). Without VNPOS_TELEGRAM_TOKEN this does nothing.
+
+        Args:
+            wait_for_services: Blocks until the services are loaded; returns them, or None
+                if loading failed. It runs in a worker thread.
+
+        Yields:
+            Nothing; the bot runs until the block exits.
+        """
+        if self.settings.telegram_token is None:
+            yield
+            return
+        starting = asyncio.create_task(self._start(wait_for_services))
+        try:
+            yield
+        finally:
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            if self.runner is not None:
+                runner, self.runner = self.runner, None
+                await runner.stop()
+
+    async def _start(self, wait_for_services: Callable[[], Services | None]) -> None:
+        services = await asyncio.to_thread(wait_for_services)
+        if services is None:
+            log.error("Telegram bot not started: the services did not load")
+            return
+        try:
+            self.runner = await start_bot(services)
+        except (BotConfigError, TelegramError):
+            log.exception("Telegram bot not started; the web app runs without it")

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from bot.store import FeedbackRecord, StoreStats
 from bot.web.unanswered import QuestionGroup
 from retrieval.types import IngestReport, StoredDocument
 
@@ -27,9 +28,14 @@ class DocumentPublic(BaseModel):
         """Build the public form of a registry entry."""
         meta = stored.meta
         return cls(
-            doc_id=meta.doc_id, title=meta.title, publisher=meta.publisher,
-            published=meta.published, language=meta.language, url=meta.url,
-            chunks=stored.chunks, ingested_at=stored.ingested_at,
+            doc_id=meta.doc_id,
+            title=meta.title,
+            publisher=meta.publisher,
+            published=meta.published,
+            language=meta.language,
+            url=meta.url,
+            chunks=stored.chunks,
+            ingested_at=stored.ingested_at,
         )
 
 
@@ -77,9 +83,12 @@ class IngestResult(BaseModel):
     def from_report(cls, report: IngestReport) -> IngestResult:
         """Build the public form of an ingestion report."""
         return cls(
-            added=report.added, updated=report.updated, skipped=report.skipped,
+            added=report.added,
+            updated=report.updated,
+            skipped=report.skipped,
             failed=[FailedDocument(source=s, reason=r) for s, r in report.failed],
-            chunks=report.chunks, seconds=round(report.seconds, 3),
+            chunks=report.chunks,
+            seconds=round(report.seconds, 3),
         )
 
 
@@ -111,6 +120,16 @@ class StatsPublic(BaseModel):
     questions: QuestionStats
     feedback: FeedbackStats
 
+    @classmethod
+    def from_counts(cls, *, documents: int, chunks: int, store: StoreStats) -> StatsPublic:
+        """Combine the index's size with the store's counts."""
+        return cls(
+            documents=documents,
+            chunks=chunks,
+            questions=QuestionStats(answered=store.answered, unanswered=store.unanswered),
+            feedback=FeedbackStats(up=store.up, down=store.down),
+        )
+
 
 class FeedbackPublic(BaseModel):
     """One reader's rating of one answer."""
@@ -120,6 +139,19 @@ class FeedbackPublic(BaseModel):
     comment: str | None
     channel: str
     created_at: str
+    question: str
+
+    @classmethod
+    def from_record(cls, record: FeedbackRecord) -> FeedbackPublic:
+        """Build the public form of a stored rating."""
+        return cls(
+            message_id=record.message_id,
+            rating=record.rating,
+            comment=record.comment,
+            channel=record.channel,
+            created_at=record.created_at,
+            question=record.question,
+        )
 
 
 class FeedbackList(BaseModel):
@@ -141,8 +173,11 @@ class UnansweredGroupPublic(BaseModel):
     def from_group(cls, group: QuestionGroup) -> UnansweredGroupPublic:
         """Build the public form of a question group."""
         return cls(
-            question=group.question, count=group.count, languages=group.languages,
-            last_asked=group.last_asked, examples=group.examples,
+            question=group.question,
+            count=group.count,
+            languages=group.languages,
+            last_asked=group.last_asked,
+            examples=group.examples,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 
 from bot.runtime import Services, open_services
 from bot.settings import Settings
+from bot.telegram import WebBot
 from bot.web.cors import WidgetCORSMiddleware
 from bot.web.deps import WebState
 from bot.web.errors import CatchAllMiddleware, install_error_handlers
@@ -53,13 +55,22 @@ def create_app(settings: Settings) -> FastAPI:
         widget_policy=WidgetPolicy(settings.widget_keys),
         ip_limiter=RateLimiter(settings.rate_limit_ip_per_min),
         key_limiter=RateLimiter(settings.rate_limit_key_per_min),
+        answer_slots=asyncio.Semaphore(max(1, settings.max_concurrent_answers)),
     )
+
+    telegram = WebBot(settings)
+
+    def loaded_services() -> Services | None:
+        return state.loader.services if state.loader.wait() else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.loader.start()
         try:
-            yield
+            # Polling, or a webhook when VNPOS_TELEGRAM_WEBHOOK_URL is set; nothing without
+            # a token. The services close after the bot has stopped.
+            async with telegram.running(loaded_services):
+                yield
         finally:
             state.loader.close()
 
@@ -68,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     for module in (health, ask, search, feedback, admin_documents, admin_reports, widget):
         app.include_router(module.router)
+    app.include_router(telegram.router)
     # add_middleware wraps: the last added runs first on the way in. The body limit sits
     # inside the catch-all so that its own 413 signal is not mistaken for a crash.
     app.add_middleware(

@@ -32,8 +32,10 @@ class WidgetCORSMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer preflights; add CORS headers to responses for allowed origins."""
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(PUBLIC_PREFIX) or path.startswith(
-            ADMIN_PREFIX
+        if (
+            scope["type"] != "http"
+            or not path.startswith(PUBLIC_PREFIX)
+            or path.startswith(ADMIN_PREFIX)
         ):
             await self.app(scope, receive, send)
             return
@@ -65,7 +67,8 @@ class WidgetCORSMiddleware:
         if not allowed:
             return JSONResponse(
                 {"detail": f"The origin {origin[:100]} is not allowed to use this API."},
-                status_code=403, headers={"Vary": "Origin"},
+                status_code=403,
+                headers={"Vary": "Origin"},
             )
         return Response(
             status_code=204,

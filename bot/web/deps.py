@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -32,6 +33,7 @@ class WebState:
     widget_policy: WidgetPolicy
     ip_limiter: RateLimiter
     key_limiter: RateLimiter
+    answer_slots: asyncio.Semaphore
 
 
 def get_state(request: Request) -> WebState:

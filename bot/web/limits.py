@@ -39,7 +39,12 @@ class BodyLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, default: int, upload_path: str, upload_limit: int,
+        self,
+        app: ASGIApp,
+        *,
+        default: int,
+        upload_path: str,
+        upload_limit: int,
         may_upload: Callable[[Headers], bool],
     ) -> None:
         self.app = app

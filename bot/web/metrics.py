@@ -22,20 +22,29 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
-            "vnpos_http_requests", "HTTP requests by route template, method and status.",
-            ["method", "route", "status"], registry=self.registry,
+            "vnpos_http_requests",
+            "HTTP requests by route template, method and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
             "vnpos_http_request_duration_seconds",
             "Time to answer an HTTP request completely (whole stream included).",
-            ["method", "route"], buckets=_LATENCY_BUCKETS, registry=self.registry,
+            ["method", "route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self.answers = Counter(
-            "vnpos_answers", "Answers given, by outcome.", ["outcome"], registry=self.registry,
+            "vnpos_answers",
+            "Answers given, by outcome.",
+            ["outcome"],
+            registry=self.registry,
         )
         self.ingested = Counter(
-            "vnpos_ingested_documents", "Documents ingested through the admin API, by outcome.",
-            ["outcome"], registry=self.registry,
+            "vnpos_ingested_documents",
+            "Documents ingested through the admin API, by outcome.",
+            ["outcome"],
+            registry=self.registry,
         )
         for outcome in ANSWER_OUTCOMES:
             self.answers.labels(outcome)
@@ -53,8 +62,10 @@ class Metrics:
     def record_ingest(self, report: IngestReport) -> None:
         """Count the documents of one ingestion by outcome."""
         counts = {
-            "added": len(report.added), "updated": len(report.updated),
-            "skipped": len(report.skipped), "failed": len(report.failed),
+            "added": len(report.added),
+            "updated": len(report.updated),
+            "skipped": len(report.skipped),
+            "failed": len(report.failed),
         }
         for outcome, count in counts.items():
             if count:
@@ -91,11 +102,11 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             # Raw paths of unknown URLs would give every scanner its own time series.
-            template = route.path if isinstance(route, BaseRoute) and hasattr(
-                route, "path"
-            ) else "unmatched"
+            template = (
+                route.path
+                if isinstance(route, BaseRoute) and hasattr(route, "path")
+                else "unmatched"
+            )
             method = str(scope.get("method", ""))
             self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(
-                time.perf_counter() - started
-            )
+            self.metrics.latency.labels(method, template).observe(time.perf_counter() - started)

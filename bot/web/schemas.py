@@ -35,8 +35,11 @@ class SearchResult(BaseModel):
         """Build the public form of a search hit."""
         chunk = hit.chunk
         return cls(
-            doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.meta.title,
-            source=chunk.meta.url or chunk.meta.source, score=round(hit.score, 4),
+            doc_id=chunk.doc_id,
+            chunk_id=chunk.chunk_id,
+            title=chunk.meta.title,
+            source=chunk.meta.url or chunk.meta.source,
+            score=round(hit.score, 4),
             text=chunk.text,
         )
 

@@ -36,7 +36,9 @@ class QuestionGroup:
 def group_questions(
     questions: Sequence[Question],
     embed: Callable[[Sequence[str]], np.ndarray],
-    *, threshold: float = SAME_QUESTION, max_examples: int = 5,
+    *,
+    threshold: float = SAME_QUESTION,
+    max_examples: int = 5,
 ) -> list[QuestionGroup]:
     """Cluster questions greedily, newest first, by similarity to each group's first member.
 

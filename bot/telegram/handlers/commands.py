@@ -27,9 +27,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain how to ask and what the commands do."""
-    await message_of(update).reply_text(
-        text(interface_language(update, context), "help")
-    )
+    await message_of(update).reply_text(text(interface_language(update, context), "help"))
 
 
 def _language_keyboard(current: str | None, language: str) -> InlineKeyboardMarkup:
@@ -76,9 +74,7 @@ async def sources(update: Update, context: BotContext) -> None:
     language = interface_language(update, context)
     state = context.chat_data
     if state is None or not state.citations or state.answer_id is None:
-        await message_of(update).reply_text(
-            text(language, "sources_none")
-        )
+        await message_of(update).reply_text(text(language, "sources_none"))
         return
     page, keyboard = sources_page(
         state.citations, answer_id=state.answer_id, page=0, language=language
@@ -108,9 +104,7 @@ async def about(update: Update, context: BotContext) -> None:
     knowledge_base = context.services.knowledge_base
     documents = await asyncio.to_thread(knowledge_base.documents)
     if not documents:
-        await message_of(update).reply_text(
-            text(language, "about_empty")
-        )
+        await message_of(update).reply_text(text(language, "about_empty"))
         return
     chunks = await asyncio.to_thread(knowledge_base.chunk_count)
     publishers = Counter(d.meta.publisher for d in documents if d.meta.publisher)

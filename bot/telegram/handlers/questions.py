@@ -9,6 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot.answering.models import MAX_QUESTION_CHARS, AskRequest, AskResponse
+from bot.store import Rating
 from bot.telegram.addressing import question_text
 from bot.telegram.answers import answer_keyboard, answer_messages, without_feedback
 from bot.telegram.chat_action import typing
@@ -72,7 +73,8 @@ async def _send_answer(question: Message, response: AskResponse, language: str) 
 async def feedback(update: Update, context: BotContext) -> None:
     """Record a thumbs up or down for an answer and thank the user."""
     query, data = callback_of(update)
-    _, rating, message_id = data.split(":", 2)
+    _, vote, message_id = data.split(":", 2)
+    rating: Rating = "up" if vote == "up" else "down"
     record = functools.partial(
         context.services.store.record_feedback,
         message_id=message_id,

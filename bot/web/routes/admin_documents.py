@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.web.admin_schemas import (
     DeletedDocument,
@@ -35,7 +36,9 @@ from retrieval.knowledge_base import KnowledgeBase
 from retrieval.types import IngestReport
 
 router = APIRouter(
-    prefix="/api/admin", tags=["admin"], dependencies=[AdminDep],
+    prefix="/api/admin",
+    tags=["admin"],
+    dependencies=[AdminDep],
     responses=error_responses(401, 403, 413, 422, 503),
 )
 
@@ -66,7 +69,9 @@ _UPLOAD_BODY: dict[str, Any] = {
 
 
 @router.post(
-    "/documents", status_code=201, openapi_extra=_UPLOAD_BODY,
+    "/documents",
+    status_code=201,
+    openapi_extra=_UPLOAD_BODY,
     responses={200: {"model": IngestResult, "description": "Unchanged or updated"}},
 )
 async def add_document(
@@ -74,9 +79,12 @@ async def add_document(
 ) -> IngestResult:
     """Ingest an uploaded file (multipart ``file``), a URL (``{"url"}``) or raw text."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        report = await _ingest_file(request, state.settings.data_dir / "uploads",
-                                    max_bytes=state.settings.max_file_bytes,
-                                    knowledge_base=knowledge_base)
+        report = await _ingest_file(
+            request,
+            state.settings.data_dir / "uploads",
+            max_bytes=state.settings.max_file_bytes,
+            knowledge_base=knowledge_base,
+        )
     else:
         report = await _ingest_json(request, knowledge_base)
     state.metrics.record_ingest(report)
@@ -92,23 +100,25 @@ async def _ingest_file(
 ) -> IngestReport:
     try:
         form = await request.form(max_files=1, max_fields=4)
-    except HTTPException as exc:
+    except StarletteHTTPException as exc:
         # Starlette answers 400 for a malformed multipart body; the API promises 422.
         raise HTTPException(
             status_code=422, detail=f"The multipart body could not be read: {exc.detail}"
         ) from None
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise HTTPException(
-            status_code=422, detail="Expected a file in the multipart field 'file'."
-        )
-    name = sanitise_filename(upload.filename or "upload")
     try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise HTTPException(
+                status_code=422, detail="Expected a file in the multipart field 'file'."
+            )
+        name = sanitise_filename(upload.filename or "upload")
         received = await receive_upload(upload, directory=directory, max_bytes=max_bytes)
     except UploadTooLarge:
         raise HTTPException(
             status_code=413, detail=f"{name} is over the {describe_size(max_bytes)} upload limit."
         ) from None
+    finally:
+        await form.close()
     return await run_in_threadpool(
         ingest_upload, knowledge_base, received=received, name=name, directory=directory
     )
@@ -128,8 +138,13 @@ async def _ingest_json(request: Request, knowledge_base: KnowledgeBase) -> Inges
     doc_id = text_doc_id(title=document.title, url=document.url)
     try:
         prepared = await run_in_threadpool(
-            prepare_text, document.text, doc_id=doc_id, title=document.title,
-            publisher=document.publisher, published=document.published, url=document.url,
+            prepare_text,
+            document.text,
+            doc_id=doc_id,
+            title=document.title,
+            publisher=document.publisher,
+            published=document.published,
+            url=document.url,
             language=document.language,
         )
     except LoadError as exc:

@@ -17,7 +17,9 @@ from bot.web.errors import error_responses
 from bot.web.unanswered import Question, group_questions
 
 router = APIRouter(
-    prefix="/api/admin", tags=["admin"], dependencies=[AdminDep],
+    prefix="/api/admin",
+    tags=["admin"],
+    dependencies=[AdminDep],
     responses=error_responses(401, 403, 422, 503),
 )
 
@@ -28,13 +30,11 @@ async def stats(knowledge_base: KnowledgeBaseDep, store: StoreDep) -> StatsPubli
     documents = await run_in_threadpool(knowledge_base.documents)
     chunks = await run_in_threadpool(knowledge_base.chunk_count)
     counts = await run_in_threadpool(store.stats)
-    return StatsPublic.from_counts(documents=len(documents), chunks=chunks, counts=counts)
+    return StatsPublic.from_counts(documents=len(documents), chunks=chunks, store=counts)
 
 
 @router.get("/feedback")
-async def feedback(
-    store: StoreDep, limit: int = Query(default=200, ge=1, le=1000)
-) -> FeedbackList:
+async def feedback(store: StoreDep, limit: int = Query(default=200, ge=1, le=1000)) -> FeedbackList:
     """List readers' ratings of answers, newest first."""
     records = await run_in_threadpool(store.feedback, limit)
     return FeedbackList(feedback=[FeedbackPublic.from_record(r) for r in records])
@@ -42,7 +42,8 @@ async def feedback(
 
 @router.get("/unanswered")
 async def unanswered(
-    knowledge_base: KnowledgeBaseDep, store: StoreDep,
+    knowledge_base: KnowledgeBaseDep,
+    store: StoreDep,
     limit: int = Query(default=1000, ge=1, le=5000),
 ) -> UnansweredReport:
     """Group the questions the assistant could not answer, most recently asked first."""

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from bot.answering.models import AskRequest, AskResponse, StreamEvent
-from bot.web.deps import AnswererDep, CallerDep
+from bot.web.deps import AnswererDep, CallerDep, StateDep
 from bot.web.errors import INTERNAL_ERROR, error_responses
 
 log = logging.getLogger(__name__)
@@ -19,22 +19,33 @@ router = APIRouter(tags=["public"], responses=error_responses(403, 413, 422, 429
 
 
 @router.post("/api/ask")
-async def ask(request: AskRequest, caller: CallerDep, answerer: AnswererDep) -> AskResponse:
+async def ask(
+    request: AskRequest, caller: CallerDep, answerer: AnswererDep, state: StateDep
+) -> AskResponse:
     """Answer a question with numbered citations to the sources."""
-    return await run_in_threadpool(answerer.ask, request, channel=caller.channel)
+    # Answers are CPU-bound: running more at once only adds memory and latency.
+    async with state.answer_slots:
+        return await run_in_threadpool(answerer.ask, request, channel=caller.channel)
 
 
 @router.post("/api/ask/stream", response_class=EventSourceResponse)
 async def ask_stream(
-    request: AskRequest, caller: CallerDep, answerer: AnswererDep
+    request: AskRequest, caller: CallerDep, answerer: AnswererDep, state: StateDep
 ) -> AsyncIterator[ServerSentEvent]:
     """Stream an answer: ``delta`` text, then ``citations``, then ``done`` (or ``error``).
 
     Every event's data is JSON: a string for ``delta`` and ``error``, the citation list
     for ``citations``, the whole AskResponse for ``done``.
     """
+    events = answerer.ask_stream(request, channel=caller.channel)
     try:
-        async for event in answerer.ask_stream(request, channel=caller.channel):
+        # The CPU-bound search and scoring happen before the first event; what follows
+        # (text pieces, or an LLM's tokens) must not hold a slot.
+        async with state.answer_slots:
+            first = await anext(events, None)
+        if first is not None:
+            yield as_server_sent_event(first)
+        async for event in events:
             yield as_server_sent_event(event)
     except Exception:
         # The response has started, so no handler can turn this into an error status.

@@ -16,8 +16,11 @@ router = APIRouter(tags=["public"], responses=error_responses(403, 404, 413, 422
 async def feedback(body: FeedbackCreate, caller: CallerDep, store: StoreDep) -> FeedbackReceipt:
     """Record a rating of an answer (404 when the message id is unknown)."""
     recorded = await run_in_threadpool(
-        store.record_feedback, message_id=body.message_id, rating=body.rating,
-        comment=body.comment, channel=caller.channel,
+        store.record_feedback,
+        message_id=body.message_id,
+        rating=body.rating,
+        comment=body.comment,
+        channel=caller.channel,
     )
     if not recorded:
         raise HTTPException(

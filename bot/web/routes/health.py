@@ -30,8 +30,12 @@ async def healthz(state: StateDep, response: Response) -> HealthStatus:
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
-                     "description": "Prometheus text exposition format"}},
+    responses={
+        200: {
+            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+            "description": "Prometheus text exposition format",
+        }
+    },
 )
 def metrics(state: StateDep) -> Response:
     """Export request, answer and ingestion metrics for Prometheus."""

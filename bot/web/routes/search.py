@@ -11,7 +11,8 @@ from bot.web.schemas import SearchRequest, SearchResponse, SearchResult
 from retrieval.types import SearchFilters
 
 router = APIRouter(
-    tags=["public"], dependencies=[Depends(get_caller)],
+    tags=["public"],
+    dependencies=[Depends(get_caller)],
     responses=error_responses(403, 413, 422, 429, 503),
 )
 
@@ -20,7 +21,8 @@ router = APIRouter(
 async def search(request: SearchRequest, knowledge_base: KnowledgeBaseDep) -> SearchResponse:
     """Find the passages most relevant to a query."""
     filters = SearchFilters(
-        language=request.language, publisher=request.publisher,
+        language=request.language,
+        publisher=request.publisher,
         published_after=request.published_after,
     )
     hits = await run_in_threadpool(

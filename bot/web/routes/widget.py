@@ -17,14 +17,20 @@ def _static(name: str) -> bytes:
 
 
 @router.get(
-    "/widget.js", response_class=Response,
-    responses={200: {"content": {"text/javascript": {"schema": {"type": "string"}}},
-                     "description": "The widget script"}},
+    "/widget.js",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/javascript": {"schema": {"type": "string"}}},
+            "description": "The widget script",
+        }
+    },
 )
 def widget_js() -> Response:
     """Serve the chat widget for ``<script src=".../widget.js" data-key="KEY">``."""
     return Response(
-        _static("widget.js"), media_type="text/javascript; charset=utf-8",
+        _static("widget.js"),
+        media_type="text/javascript; charset=utf-8",
         headers={"Cache-Control": "public, max-age=300"},
     )
 

@@ -26,14 +26,39 @@ from starlette.routing import Route
 BOT_USERNAME = "VnposTestBot"
 MAX_TEXT = 4096
 # Parameters that are plain strings; all others arrive JSON-encoded.
-_STRING_PARAMS = frozenset({
-    "text", "parse_mode", "callback_query_id", "file_id", "action", "url", "secret_token",
-    "language_code", "caption",
-})
-_TELEGRAM_TAGS = frozenset({
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-    "code", "pre", "blockquote", "tg-emoji",
-})
+_STRING_PARAMS = frozenset(
+    {
+        "text",
+        "parse_mode",
+        "callback_query_id",
+        "file_id",
+        "action",
+        "url",
+        "secret_token",
+        "language_code",
+        "caption",
+    }
+)
+_TELEGRAM_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    }
+)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s[^<>]*)?)>")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
@@ -54,11 +79,11 @@ def html_error(markup: str) -> str | None:
             return problem
         closing, name = match.group(1), match.group(2).lower()
         if name not in _TELEGRAM_TAGS:
-            return f"Bad Request: can't parse entities: unsupported start tag \"{name}\""
+            return f'Bad Request: can\'t parse entities: unsupported start tag "{name}"'
         if not closing:
             stack.append(name)
         elif not stack or stack.pop() != name:
-            return f"Bad Request: can't parse entities: unmatched end tag \"{name}\""
+            return f'Bad Request: can\'t parse entities: unmatched end tag "{name}"'
     if problem := _text_error(markup[position:]):
         return problem
     if stack:
@@ -113,12 +138,14 @@ class FakeBotApi:
         self._failures: dict[str, list[tuple[int | None, int]]] = defaultdict(list)
         self._files: dict[str, tuple[str, bytes]] = {}
         self._pages: dict[str, tuple[str, bytes]] = {}
-        self.app = Starlette(routes=[
-            Route("/healthz", self._health),
-            Route("/bot{token}/{method}", self._method, methods=["GET", "POST"]),
-            Route("/file/bot{token}/{path:path}", self._download),
-            Route("/pages/{name}", self._page),
-        ])
+        self.app = Starlette(
+            routes=[
+                Route("/healthz", self._health),
+                Route("/bot{token}/{method}", self._method, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._download),
+                Route("/pages/{name}", self._page),
+            ]
+        )
 
     # ---- what tests do -----------------------------------------------------------------
 
@@ -159,7 +186,8 @@ class FakeBotApi:
         with self._lock:
             calls = self.calls[since:]
         return [
-            call for call in calls
+            call
+            for call in calls
             if call.method == method
             and (chat_id is None or call.params.get("chat_id") == chat_id)
             and (not ok or call.status == 200)
@@ -174,8 +202,10 @@ class FakeBotApi:
             if result := condition():
                 return result
             await asyncio.sleep(0.02)
-        raise AssertionError(f"timed out after {timeout}s waiting for {what}; calls: "
-                             f"{[(c.method, c.params.get('chat_id')) for c in self.calls[-10:]]}")
+        raise AssertionError(
+            f"timed out after {timeout}s waiting for {what}; calls: "
+            f"{[(c.method, c.params.get('chat_id')) for c in self.calls[-10:]]}"
+        )
 
     # ---- the API -----------------------------------------------------------------------
 
@@ -187,14 +217,22 @@ class FakeBotApi:
         form = await request.form() if request.method == "POST" else request.query_params
         params = {name: _decode(name, str(value)) for name, value in form.items()}
         if method == "getUpdates":
-            return JSONResponse({"ok": True, "result": await self._get_updates(token, params)})
+            updates = await self._get_updates(request, token, params)
+            return JSONResponse({"ok": True, "result": updates})
         retry_after = self._take_failure(method, params.get("chat_id"))
         if retry_after is not None:
-            return self._record(token, method, params, status=429, body={
-                "ok": False, "error_code": 429,
-                "description": f"Too Many Requests: retry after {retry_after}",
-                "parameters": {"retry_after": retry_after},
-            })
+            return self._record(
+                token,
+                method,
+                params,
+                status=429,
+                body={
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                },
+            )
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             result: Any = True
@@ -202,9 +240,17 @@ class FakeBotApi:
             try:
                 result = handler(token, params)
             except ValueError as exc:
-                return self._record(token, method, params, status=400, body={
-                    "ok": False, "error_code": 400, "description": str(exc),
-                })
+                return self._record(
+                    token,
+                    method,
+                    params,
+                    status=400,
+                    body={
+                        "ok": False,
+                        "error_code": 400,
+                        "description": str(exc),
+                    },
+                )
         return self._record(token, method, params, status=200, body={"ok": True, "result": result})
 
     def _take_failure(self, method: str, chat_id: object) -> int | None:
@@ -224,7 +270,9 @@ class FakeBotApi:
             self.calls.append(call)
         return JSONResponse(body, status_code=status)
 
-    async def _get_updates(self, token: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _get_updates(
+        self, request: Request, token: str, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         while True:
@@ -233,11 +281,18 @@ class FakeBotApi:
                 queue[:] = [u for u in queue if u["update_id"] >= offset]
                 if queue or time.monotonic() >= deadline:
                     return list(queue)
+            # A bot that stopped polling hung up; answering it would only delay shutdown.
+            if await request.is_disconnected():
+                return []
             await asyncio.sleep(0.02)
 
     def _bot_user(self, token: str) -> dict[str, Any]:
-        return {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "vnpos",
-                "username": BOT_USERNAME}
+        return {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "vnpos",
+            "username": BOT_USERNAME,
+        }
 
     def _message(
         self, token: str, params: dict[str, Any], message_id: int | None = None
@@ -266,8 +321,12 @@ class FakeBotApi:
             raise ValueError("Bad Request: message is too long")
 
     def _api_getMe(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self._bot_user(token), "can_join_groups": True,
-                "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            **self._bot_user(token),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _api_sendMessage(self, token: str, params: dict[str, Any]) -> dict[str, Any]:
         self._check_text(params)
@@ -284,8 +343,12 @@ class FakeBotApi:
         if params["file_id"] not in self._files:
             raise ValueError("Bad Request: invalid file_id")
         path, content = self._files[params["file_id"]]
-        return {"file_id": params["file_id"], "file_unique_id": params["file_id"],
-                "file_size": len(content), "file_path": path}
+        return {
+            "file_id": params["file_id"],
+            "file_unique_id": params["file_id"],
+            "file_size": len(content),
+            "file_path": path,
+        }
 
     async def _download(self, request: Request) -> Response:
         wanted = request.path_params["path"]

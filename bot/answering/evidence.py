@@ -1,0 +1,158 @@
+"""What the sources offer for a question: the quotes to cite and how strong they are.
+
+Retrieval returns chunks; a reader needs the one or two sentences that hold the answer.
+The best-scored sentences, each joined with adjacent sentences ranked near the top,
+become the quotes. The evidence also records what the abstention test needs: which of
+the question's numbers and codes the quotes contain, and how far the best sentence
+stands above the question's similarity to the corpus in general.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.answering.background import Background
+from bot.answering.scoring import Candidate, ScoringConfig, SentenceScorer
+from bot.answering.sentences import split_sentences
+from bot.answering.terms import covered, key_terms
+from bot.answering.vectors import SentenceVectors
+from retrieval.knowledge_base import KnowledgeBase
+from retrieval.types import DocumentMeta
+
+
+@dataclass(frozen=True)
+class EvidenceConfig:
+    """How many chunks are retrieved and how many quotes are taken."""
+
+    hits: int = 8
+    max_passages: int = 3
+    merge_rank: int = 6
+    max_score_drop: float = 0.06
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A verbatim quote: one sentence or adjacent sentences of one document."""
+
+    meta: DocumentMeta
+    start: int
+    end: int
+    text: str
+    score: float
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The chosen quotes for a question and the measures of their strength.
+
+    ``best_similarity`` is the highest cosine of a quoted sentence with the question and
+    ``baseline`` the question's mean cosine with the corpus's sentences.
+    """
+
+    question: str
+    language: str
+    passages: tuple[Passage, ...]
+    key_terms: frozenset[str]
+    covered_terms: frozenset[str]
+    best_similarity: float
+    baseline: float
+    nearest_titles: tuple[str, ...]
+
+    @property
+    def margin(self) -> float:
+        """Return how far the best sentence stands above the corpus in general."""
+        return self.best_similarity - self.baseline
+
+    @property
+    def missing_terms(self) -> frozenset[str]:
+        """Return the question's numbers and codes that no quote or its context contains."""
+        return self.key_terms - self.covered_terms
+
+
+class EvidenceFinder:
+    """Finds evidence for questions in one knowledge base."""
+
+    def __init__(
+        self, knowledge_base: KnowledgeBase, vectors: SentenceVectors,
+        config: EvidenceConfig | None = None,
+    ) -> None:
+        config = config or EvidenceConfig()
+        self.knowledge_base = knowledge_base
+        self.vectors = vectors
+        self.config = config
+        self.scorer = SentenceScorer(knowledge_base, vectors, config.scoring)
+        self.background = Background(knowledge_base, vectors)
+
+    def find(self, question: str, *, language: str) -> Evidence:
+        """Return the evidence the knowledge base holds for ``question``."""
+        hits = self.knowledge_base.search(question, k=self.config.hits, language=language)
+        titles = tuple(dict.fromkeys(hit.chunk.meta.title for hit in hits))
+        terms = key_terms(question)
+        query = self.vectors.queries([question])[0]
+        ranked = self.scorer.rank(question, query, language=language, hits=hits)
+        if not ranked:
+            return Evidence(question, language, (), terms, frozenset(), 0.0, 0.0, titles)
+        passages = self._passages(ranked)
+        context = " ".join(self._context(p) for p in passages)
+        return Evidence(
+            question=question, language=language, passages=passages, key_terms=terms,
+            covered_terms=covered(terms, context),
+            best_similarity=max(p.similarity for p in passages),
+            baseline=self.background.similarity(query),
+            nearest_titles=titles,
+        )
+
+    def _passages(self, ranked: list[Candidate]) -> tuple[Passage, ...]:
+        """Take the best sentences, each joined with adjacent sentences ranked near the top."""
+        config = self.config
+        top = ranked[: config.merge_rank]
+        used: set[tuple[str, int]] = set()
+        passages: list[Passage] = []
+        for candidate in ranked:
+            if len(passages) == config.max_passages:
+                break
+            if candidate.score < ranked[0].score - config.max_score_drop:
+                break
+            if _key(candidate) in used:
+                continue
+            text = self._text(candidate.meta.doc_id)
+            group = [candidate] + [
+                other for other in top
+                if other is not candidate and _key(other) not in used
+                and _adjacent(candidate, other, text)
+            ]
+            used.update(_key(c) for c in group)
+            start = min(c.sentence.start for c in group)
+            end = max(c.sentence.end for c in group)
+            passages.append(Passage(
+                candidate.meta, start, end, text[start:end], candidate.score,
+                max(c.plain for c in group),
+            ))
+        return tuple(passages)
+
+    def _context(self, passage: Passage) -> str:
+        """Return a quote with the sentences beside it, its title and date (term coverage)."""
+        sentences = split_sentences(passage.meta.doc_id, self._text(passage.meta.doc_id))
+        inside = [
+            i for i, s in enumerate(sentences) if s.start < passage.end and s.end > passage.start
+        ]
+        near = sentences[max(0, inside[0] - 1) : inside[-1] + 2] if inside else []
+        published = passage.meta.published.isoformat() if passage.meta.published else ""
+        return " ".join([passage.meta.title, published, *(s.text for s in near)])
+
+    def _text(self, doc_id: str) -> str:
+        return self.knowledge_base.document_text(doc_id) or ""
+
+
+def _key(candidate: Candidate) -> tuple[str, int]:
+    return candidate.sentence.doc_id, candidate.sentence.start
+
+
+def _adjacent(first: Candidate, second: Candidate, text: str) -> bool:
+    """Return True if the sentences are in one document with only whitespace between."""
+    if first.sentence.doc_id != second.sentence.doc_id:
+        return False
+    low, high = sorted((first.sentence, second.sentence), key=lambda s: s.start)
+    return not text[low.end : high.start].strip()

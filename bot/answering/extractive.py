@@ -1,0 +1,71 @@
+"""Answers made of verbatim quotes, framed in the asker's language, and refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answering.evidence import Evidence, Passage
+from bot.answering.localisation import format_date, strings
+from bot.answering.models import Citation
+from retrieval.types import DocumentMeta
+
+MAX_NEAREST_TOPICS = 3
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer's text in the pieces it is streamed in, and its citations."""
+
+    pieces: tuple[str, ...]
+    citations: tuple[Citation, ...]
+
+    @property
+    def text(self) -> str:
+        """Return the whole answer."""
+        return "".join(self.pieces)
+
+
+def citation(n: int, meta: DocumentMeta, quote: str) -> Citation:
+    """Return citation ``n`` of a quote from the document described by ``meta``."""
+    return Citation(
+        n=n, doc_id=meta.doc_id, title=meta.title, publisher=meta.publisher,
+        published=meta.published.isoformat() if meta.published else None,
+        url=meta.url, source=meta.url or meta.source, quote=quote,
+    )
+
+
+def attribution(meta: DocumentMeta, language: str) -> str:
+    """Return who said it and when: "VietnamPlus, 5 July 2023" (the title without publisher)."""
+    table = strings(language)
+    who = meta.publisher or f"{table.quote_open}{meta.title}{table.quote_close}"
+    if meta.published is None:
+        return who
+    return f"{who}{table.separator}{format_date(meta.published, language)}"
+
+
+def extractive_answer(passages: Sequence[Passage], language: str) -> Draft:
+    """Return the quotes, numbered, each introduced by its source, under a short lead."""
+    table = strings(language)
+    pieces = [table.intro]
+    citations = []
+    for n, passage in enumerate(passages, start=1):
+        pieces.append(
+            f"\n{attribution(passage.meta, language)}: "
+            f"{table.quote_open}{passage.text}{table.quote_close} [{n}]"
+        )
+        citations.append(citation(n, passage.meta, passage.text))
+    return Draft(tuple(pieces), tuple(citations))
+
+
+def refusal(evidence: Evidence, language: str) -> Draft:
+    """Return the plain statement that the sources do not cover it, with the nearest topics."""
+    table = strings(language)
+    pieces = [table.no_answer]
+    titles = evidence.nearest_titles[:MAX_NEAREST_TOPICS]
+    if titles:
+        topics = table.topic_separator.join(
+            f"{table.quote_open}{title}{table.quote_close}" for title in titles
+        )
+        pieces.append(" " + table.nearest.format(topics=topics))
+    return Draft(tuple(pieces), ())

@@ -1,0 +1,150 @@
+"""The words around the quotes, in the asker's language (English for languages not listed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+FALLBACK = "en"
+
+
+@dataclass(frozen=True)
+class Strings:
+    """One language's framing strings; ``date`` is a format with {d}, {m}, {y}, {month}."""
+
+    intro: str
+    no_answer: str
+    nearest: str
+    error: str
+    date: str
+    months: tuple[str, ...]
+    quote_open: str = "“"
+    quote_close: str = "”"
+    separator: str = ", "
+    topic_separator: str = "; "
+
+
+_NUMERIC_MONTHS = tuple(str(m) for m in range(1, 13))
+
+STRINGS: dict[str, Strings] = {
+    "en": Strings(
+        intro="According to the official sources held here (quoted verbatim, in their "
+        "original language):",
+        no_answer="The official sources held here do not cover this question, so I cannot "
+        "answer it.",
+        nearest="The nearest topics they do cover: {topics}.",
+        error="Sorry, the answer could not be produced. Please try again.",
+        date="{d} {month} {y}",
+        months=("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"),
+    ),
+    "vi": Strings(
+        intro="Theo các nguồn chính thức hiện có (trích nguyên văn, bằng ngôn ngữ gốc):",
+        no_answer="Các nguồn chính thức hiện có không đề cập đến câu hỏi này, vì vậy tôi "
+        "không thể trả lời.",
+        nearest="Các chủ đề gần nhất mà các nguồn có đề cập: {topics}.",
+        error="Xin lỗi, không thể tạo câu trả lời. Vui lòng thử lại.",
+        date="ngày {d}/{m}/{y}",
+        months=_NUMERIC_MONTHS,
+    ),
+    "fr": Strings(
+        intro="D'après les sources officielles dont je dispose (citées mot pour mot, dans "
+        "leur langue d'origine) :",
+        no_answer="Les sources officielles dont je dispose ne traitent pas de cette "
+        "question ; je ne peux donc pas y répondre.",
+        nearest="Les sujets les plus proches qu'elles abordent : {topics}.",
+        error="Désolé, la réponse n'a pas pu être produite. Veuillez réessayer.",
+        date="{d} {month} {y}",
+        months=("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                "septembre", "octobre", "novembre", "décembre"),
+        quote_open="« ", quote_close=" »", topic_separator=" ; ",
+    ),
+    "es": Strings(
+        intro="Según las fuentes oficiales disponibles aquí (citadas textualmente, en su "
+        "idioma original):",
+        no_answer="Las fuentes oficiales disponibles aquí no tratan esta pregunta, por lo "
+        "que no puedo responderla.",
+        nearest="Los temas más cercanos que sí tratan: {topics}.",
+        error="Lo siento, no se pudo generar la respuesta. Inténtelo de nuevo.",
+        date="{d} de {month} de {y}",
+        months=("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                "septiembre", "octubre", "noviembre", "diciembre"),
+        quote_open="«", quote_close="»",
+    ),
+    "de": Strings(
+        intro="Laut den hier vorliegenden offiziellen Quellen (wörtlich zitiert, in der "
+        "Originalsprache):",
+        no_answer="Die hier vorliegenden offiziellen Quellen behandeln diese Frage nicht, "
+        "daher kann ich sie nicht beantworten.",
+        nearest="Die nächstliegenden Themen, die sie behandeln: {topics}.",
+        error="Entschuldigung, die Antwort konnte nicht erstellt werden. Bitte versuchen "
+        "Sie es erneut.",
+        date="{d}. {month} {y}",
+        months=("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                "September", "Oktober", "November", "Dezember"),
+        quote_open="„", quote_close="“",
+    ),
+    "ru": Strings(
+        intro="Согласно имеющимся здесь официальным источникам (цитаты приводятся дословно, "
+        "на языке оригинала):",
+        no_answer="Имеющиеся здесь официальные источники не освещают этот вопрос, поэтому "
+        "я не могу на него ответить.",
+        nearest="Ближайшие темы, которые в них освещаются: {topics}.",
+        error="Извините, не удалось подготовить ответ. Попробуйте ещё раз.",
+        date="{d} {month} {y} г.",
+        months=("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                "сентября", "октября", "ноября", "декабря"),
+        quote_open="«", quote_close="»",
+    ),
+    "zh": Strings(
+        intro="根据本系统收录的官方资料（按原文逐字引用）：",
+        no_answer="本系统收录的官方资料没有涉及这个问题，因此无法回答。",
+        nearest="资料中最接近的主题：{topics}。",
+        error="抱歉，无法生成回答，请重试。",
+        date="{y}年{m}月{d}日",
+        months=_NUMERIC_MONTHS,
+        separator="，", topic_separator="；",
+    ),
+    "ja": Strings(
+        intro="ここに収録されている公式資料によると（原文のまま逐語的に引用します）：",
+        no_answer="ここに収録されている公式資料はこの質問を扱っていないため、お答えできません。",
+        nearest="資料が扱っている最も近いテーマは次のとおりです：{topics}。",
+        error="申し訳ありません。回答を作成できませんでした。もう一度お試しください。",
+        date="{y}年{m}月{d}日",
+        months=_NUMERIC_MONTHS,
+        quote_open="「", quote_close="」", separator="、", topic_separator="、",
+    ),
+    "ko": Strings(
+        intro="이곳에 보관된 공식 자료에 따르면 다음과 같습니다 (원문 그대로 인용합니다):",
+        no_answer="이곳에 보관된 공식 자료에는 이 질문에 대한 내용이 없어 답변할 수 없습니다.",
+        nearest="자료에서 다루는 가장 가까운 주제는 다음과 같습니다: {topics}.",
+        error="죄송합니다. 답변을 생성하지 못했습니다. 다시 시도해 주세요.",
+        date="{y}년 {m}월 {d}일",
+        months=_NUMERIC_MONTHS,
+    ),
+}
+
+LANGUAGE_NAMES = {
+    "en": "English", "vi": "Vietnamese", "fr": "French", "es": "Spanish", "de": "German",
+    "ru": "Russian", "zh": "Chinese (Simplified)", "ja": "Japanese", "ko": "Korean",
+    "pt": "Portuguese", "it": "Italian", "ar": "Arabic", "th": "Thai", "lo": "Lao",
+    "km": "Khmer", "uk": "Ukrainian", "pl": "Polish", "nl": "Dutch", "tr": "Turkish",
+}
+
+
+def strings(language: str) -> Strings:
+    """Return the strings of ``language``, or English's when it has none."""
+    return STRINGS.get(language, STRINGS[FALLBACK])
+
+
+def format_date(value: date, language: str) -> str:
+    """Return ``value`` written the way readers of ``language`` write dates."""
+    table = strings(language)
+    return table.date.format(
+        d=value.day, m=value.month, y=value.year, month=table.months[value.month - 1]
+    )
+
+
+def language_name(language: str) -> str:
+    """Return the English name of ``language`` (for prompts), or the code itself."""
+    return LANGUAGE_NAMES.get(language, language)

@@ -1,0 +1,208 @@
+"""Answering a question: language, follow-up, evidence, abstention, answer, record."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.answering.abstention import AbstentionPolicy, Decision
+from bot.answering.conversation import Resolved, resolve
+from bot.answering.evidence import Evidence, EvidenceConfig, EvidenceFinder
+from bot.answering.extractive import Draft, extractive_answer, refusal
+from bot.answering.generation import Generation, LlmAnswerer, Outcome
+from bot.answering.llm import ChatClient
+from bot.answering.localisation import strings
+from bot.answering.models import AskRequest, AskResponse, StreamEvent
+from bot.answering.prompting import sources_for
+from bot.answering.validation import AnswerValidator
+from bot.answering.vectors import SentenceVectors
+from retrieval.knowledge_base import KnowledgeBase
+from retrieval.language import detect_language
+
+if TYPE_CHECKING:
+    from bot.store import AppStore
+
+log = logging.getLogger(__name__)
+
+AnswerHook = Callable[[AskResponse, str], None]
+# A follow-up with fewer letters than this ("and in 2016?") keeps the previous language.
+_MIN_LETTERS_TO_DETECT = 20
+
+
+@dataclass(frozen=True)
+class _Question:
+    """A question ready to answer: its ids, language, search text, evidence and verdict."""
+
+    request: AskRequest
+    conversation_id: str
+    message_id: str
+    language: str
+    resolved: Resolved
+    evidence: Evidence
+    decision: Decision
+    started: float
+
+
+class Answerer:
+    """Answers questions from the knowledge base, in the asker's language, with citations.
+
+    Thread-safe. With a ``chat_client`` the answer is written by the LLM from the same
+    evidence and checked; the extractive answer replaces it when the check fails.
+    ``vectors`` may be shared between answerers over the same embedder (its cache).
+
+    Attributes:
+        on_answer: Called with each response and its mode ("extractive", "llm" or
+            "fallback"), e.g. to count outcomes.
+    """
+
+    def __init__(
+        self, knowledge_base: KnowledgeBase, *, store: AppStore | None = None,
+        chat_client: ChatClient | None = None, policy: AbstentionPolicy | None = None,
+        evidence: EvidenceConfig | None = None, history_turns: int = 6,
+        vectors: SentenceVectors | None = None,
+    ) -> None:
+        self.knowledge_base = knowledge_base
+        self.store = store
+        self.policy = policy or AbstentionPolicy()
+        self.history_turns = history_turns
+        self.on_answer: AnswerHook | None = None
+        vectors = vectors or SentenceVectors(knowledge_base.embedder)
+        self.finder = EvidenceFinder(knowledge_base, vectors, evidence)
+        self.llm = None if chat_client is None else LlmAnswerer(
+            chat_client, AnswerValidator(knowledge_base, vectors, self.finder.background)
+        )
+
+    def ask(self, request: AskRequest, *, channel: str = "api") -> AskResponse:
+        """Answer ``request`` and record the answer."""
+        question = self._prepare(request)
+        if self.llm is None or not question.decision.answer:
+            return self._finish(question, self._plain_draft(question), channel)
+        sources = sources_for(question.evidence.passages, self.knowledge_base)
+        generation = self.llm.answer(question.resolved.question, question.language, sources)
+        return self._finish_llm(question, generation, channel)
+
+    async def ask_stream(
+        self, request: AskRequest, *, channel: str = "api"
+    ) -> AsyncIterator[StreamEvent]:
+        """Yield the answer as ``delta`` events, then ``citations`` and ``done`` (or ``error``)."""
+        language = request.language or "en"
+        try:
+            question = await asyncio.to_thread(self._prepare, request)
+            language = question.language
+            if self.llm is None or not question.decision.answer:
+                draft = self._plain_draft(question)
+                for piece in draft.pieces:
+                    yield StreamEvent(event="delta", data=piece)
+                response = await asyncio.to_thread(self._finish, question, draft, channel)
+            else:
+                sources = await asyncio.to_thread(
+                    sources_for, question.evidence.passages, self.knowledge_base
+                )
+                generation = Generation(Outcome.FAILED, reason="the LLM stream ended early")
+                async for item in self.llm.stream(
+                    question.resolved.question, question.language, sources
+                ):
+                    if isinstance(item, Generation):
+                        generation = item
+                    else:
+                        yield StreamEvent(event="delta", data=item)
+                if generation.outcome is not Outcome.ANSWERED:
+                    for piece in self._replacement(question, generation).pieces:
+                        yield StreamEvent(event="delta", data=piece)
+                response = await asyncio.to_thread(
+                    self._finish_llm, question, generation, channel
+                )
+        except Exception:
+            log.exception("could not answer a streamed question")
+            yield StreamEvent(event="error", data=strings(language).error)
+            return
+        citations = [c.model_dump() for c in response.citations]
+        yield StreamEvent(event="citations", data=json.dumps(citations, ensure_ascii=False))
+        yield StreamEvent(event="done", data=response.model_dump_json())
+
+    def _prepare(self, request: AskRequest) -> _Question:
+        started = time.perf_counter()
+        conversation_id = request.conversation_id or uuid.uuid4().hex
+        history = (
+            self.store.history(conversation_id, self.history_turns)
+            if self.store is not None and request.conversation_id else []
+        )
+        resolved = resolve(request.question, history)
+        language = _language(request, resolved)
+        evidence = self.finder.find(resolved.question, language=language)
+        decision = self.policy.decide(evidence)
+        return _Question(
+            request, conversation_id, uuid.uuid4().hex, language, resolved, evidence,
+            decision, started,
+        )
+
+    def _plain_draft(self, question: _Question) -> Draft:
+        if question.decision.answer:
+            return extractive_answer(question.evidence.passages, question.language)
+        return refusal(question.evidence, question.language)
+
+    def _replacement(self, question: _Question, generation: Generation) -> Draft:
+        """Return what replaces an LLM answer that was not found or failed."""
+        if generation.outcome is Outcome.NOT_FOUND:
+            return refusal(question.evidence, question.language)
+        return extractive_answer(question.evidence.passages, question.language)
+
+    def _finish_llm(self, question: _Question, generation: Generation, channel: str) -> AskResponse:
+        if generation.outcome is Outcome.ANSWERED and generation.draft is not None:
+            if generation.reason:
+                log.warning("LLM answer cut short after its checked sentences: %s",
+                            generation.reason, exc_info=generation.error)
+            return self._finish(question, generation.draft, channel, mode="llm")
+        if generation.outcome is Outcome.NOT_FOUND:
+            return self._finish(question, self._replacement(question, generation), channel,
+                                mode="llm", answered=False)
+        log.warning("LLM answer replaced by the extractive answer: %s", generation.reason,
+                    exc_info=generation.error)
+        return self._finish(question, self._replacement(question, generation), channel,
+                            mode="fallback")
+
+    def _finish(
+        self, question: _Question, draft: Draft, channel: str, *, mode: str | None = None,
+        answered: bool | None = None,
+    ) -> AskResponse:
+        """Build the response, record it and report it to the hook."""
+        mode = mode or ("llm" if self.llm is not None else "extractive")
+        response = AskResponse(
+            answer=draft.text, language=question.language,
+            answered=question.decision.answer if answered is None else answered,
+            conversation_id=question.conversation_id, message_id=question.message_id,
+            citations=list(draft.citations),
+        )
+        latency_ms = (time.perf_counter() - question.started) * 1000
+        log.info(
+            "answered=%s mode=%s language=%s reason=%s latency=%.0fms",
+            response.answered, mode, response.language, question.decision.reason.value,
+            latency_ms,
+        )
+        if self.store is not None:
+            self.store.record_answer(
+                response=response, question=question.request.question, channel=channel,
+                mode=mode, latency_ms=latency_ms, resolved_question=question.resolved.question,
+            )
+        if self.on_answer is not None:
+            try:
+                self.on_answer(response, mode)
+            except Exception:
+                log.exception("the on_answer hook failed")
+        return response
+
+
+def _language(request: AskRequest, resolved: Resolved) -> str:
+    """Return the answer language: the one asked for, else the question's own."""
+    if request.language:
+        return request.language.replace("_", "-").split("-")[0].lower()
+    letters = sum(ch.isalpha() for ch in request.question)
+    if resolved.previous_language and letters < _MIN_LETTERS_TO_DETECT:
+        return resolved.previous_language
+    return detect_language(request.question)

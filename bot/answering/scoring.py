@@ -1,0 +1,202 @@
+"""Scoring the sentences around retrieved chunks as answers to a question.
+
+Each sentence near a retrieved chunk is scored by its similarity to the question (alone,
+after the sentence before it, or by its best clause, since E5 blurs long sentences), plus
+the retrieval score of its chunk, whether it holds the kind of answer asked for, shared
+keywords, the question's numbers and codes nearby, and whether it is written in the
+asker's language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.question_types import expected_types, type_match
+from bot.answering.sentences import Sentence, split_sentences
+from bot.answering.terms import covered, key_terms
+from bot.answering.vectors import SentenceVectors
+from retrieval.keyword_index import tokenize
+from retrieval.knowledge_base import KnowledgeBase
+from retrieval.types import DocumentMeta, SearchHit
+
+_CLAUSE_BREAK = re.compile(r"(?<=[:;])\s+")
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Which sentences are considered and how their scores are weighed.
+
+    The weights were tuned on the dev set's answerable questions (bench/calibrate_abstention.py
+    prints how often the quotes hold the expected answer).
+    """
+
+    context_chars: int = 1500
+    outside_chunk_penalty: float = 0.03
+    clause_min_sentence: int = 150
+    clause_min_chars: int = 40
+    prior_weight: float = 0.5
+    type_weight: float = 0.03
+    lexical_weight: float = 0.05
+    same_language_weight: float = 0.02
+    term_weight: float = 0.02
+    refine: int = 16
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence considered as a quote.
+
+    ``plain`` is the cosine of the sentence alone, ``similarity`` the best cosine of the
+    sentence, its clauses or it after its predecessor, ``score`` the ranking score;
+    ``inside`` tells whether a retrieved chunk contains the sentence.
+    """
+
+    sentence: Sentence
+    meta: DocumentMeta
+    inside: bool
+    plain: float
+    similarity: float
+    score: float
+
+
+@dataclass
+class _Entry:
+    sentence: Sentence
+    previous: Sentence | None
+    following: Sentence | None
+    meta: DocumentMeta
+    prior: float
+    inside: bool
+
+
+class SentenceScorer:
+    """Ranks the sentences around retrieved chunks for one question."""
+
+    def __init__(
+        self, knowledge_base: KnowledgeBase, vectors: SentenceVectors,
+        config: ScoringConfig | None = None,
+    ) -> None:
+        self.knowledge_base = knowledge_base
+        self.vectors = vectors
+        self.config = config or ScoringConfig()
+
+    def rank(
+        self, question: str, question_vector: np.ndarray, *, language: str,
+        hits: Sequence[SearchHit],
+    ) -> list[Candidate]:
+        """Return the candidate sentences, best first."""
+        entries = self._gather(hits)
+        if not entries:
+            return []
+        lexical = _lexical_overlap(question, [e.sentence.text for e in entries])
+        kinds = expected_types(question)
+        terms = key_terms(question)
+        config = self.config
+        bonus = [
+            config.prior_weight * entry.prior
+            + config.type_weight * type_match(kinds, entry.sentence.text, question=question)
+            + config.lexical_weight * overlap
+            + config.same_language_weight * (entry.meta.language == language)
+            + config.term_weight * _term_share(terms, entry)
+            for entry, overlap in zip(entries, lexical, strict=True)
+        ]
+        plain = self.vectors.passages([e.sentence.text for e in entries]) @ question_vector
+        # Only the front runners are worth embedding again with context and by clause.
+        order = np.argsort(-(plain + np.asarray(bonus)))[: config.refine]
+        best = plain.copy()
+        for index, similarity in zip(
+            order, self._variant_similarities(question_vector, [entries[i] for i in order]),
+            strict=True,
+        ):
+            best[index] = max(best[index], similarity)
+        ranked = [
+            Candidate(
+                entry.sentence, entry.meta, entry.inside, float(alone), float(top),
+                float(top + extra),
+            )
+            for entry, alone, top, extra in zip(entries, plain, best, bonus, strict=True)
+        ]
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return ranked
+
+    def _gather(self, hits: Sequence[SearchHit]) -> list[_Entry]:
+        """Collect the sentences within ``context_chars`` of each hit, with their priors."""
+        best_hit: dict[str, float] = {}
+        for hit in hits:
+            best_hit[hit.chunk.doc_id] = max(best_hit.get(hit.chunk.doc_id, 0.0), hit.score)
+        pool: dict[tuple[str, int], _Entry] = {}
+        reach = self.config.context_chars
+        for hit in hits:
+            chunk = hit.chunk
+            text = self.knowledge_base.document_text(chunk.doc_id) or ""
+            sentences = split_sentences(chunk.doc_id, text)
+            for i, sentence in enumerate(sentences):
+                if sentence.end <= chunk.start - reach or sentence.start >= chunk.end + reach:
+                    continue
+                inside = sentence.start < chunk.end and sentence.end > chunk.start
+                # A sentence outside every hit still belongs to a relevant document.
+                prior = hit.score if inside else (
+                    best_hit[chunk.doc_id] - self.config.outside_chunk_penalty
+                )
+                key = (chunk.doc_id, sentence.start)
+                known = pool.get(key)
+                if known is None or known.prior < prior:
+                    previous = sentences[i - 1] if i else None
+                    following = sentences[i + 1] if i + 1 < len(sentences) else None
+                    pool[key] = _Entry(
+                        sentence, previous, following, chunk.meta, prior,
+                        inside or (known is not None and known.inside),
+                    )
+                elif inside:
+                    known.inside = True
+        return list(pool.values())
+
+    def _variant_similarities(
+        self, question_vector: np.ndarray, entries: Sequence[_Entry]
+    ) -> np.ndarray:
+        """Return each sentence's best cosine after its predecessor or by its clauses."""
+        texts: list[str] = []
+        owners: list[int] = []
+        for index, entry in enumerate(entries):
+            if entry.previous is not None:
+                texts.append(f"{entry.previous.text} {entry.sentence.text}")
+                owners.append(index)
+            if len(entry.sentence.text) >= self.config.clause_min_sentence:
+                for clause in _CLAUSE_BREAK.split(entry.sentence.text):
+                    if len(clause) >= self.config.clause_min_chars:
+                        texts.append(clause)
+                        owners.append(index)
+        best = np.full(len(entries), -1.0)
+        if texts:
+            cosines = self.vectors.passages(texts) @ question_vector
+            np.maximum.at(best, np.asarray(owners), cosines)
+        return best
+
+
+def _term_share(terms: frozenset[str], entry: _Entry) -> float:
+    """Return the share of the question's numbers and codes in the sentence or beside it."""
+    if not terms:
+        return 0.0
+    near = [s.text for s in (entry.previous, entry.sentence, entry.following) if s is not None]
+    return len(covered(terms, " ".join(near))) / len(terms)
+
+
+def _lexical_overlap(question: str, sentences: Sequence[str]) -> list[float]:
+    """Return each sentence's IDF-weighted share of the question's keyword tokens."""
+    wanted = set(tokenize(question))
+    token_sets = [set(tokenize(text)) & wanted for text in sentences]
+    count = len(token_sets)
+    weights = {
+        token: math.log((count + 1) / (frequency + 0.5))
+        for token in wanted
+        if (frequency := sum(token in tokens for tokens in token_sets))
+    }
+    total = sum(weights.values())
+    if not total:
+        return [0.0] * count
+    return [sum(weights[t] for t in tokens) / total for tokens in token_sets]

@@ -1,0 +1,54 @@
+"""Sentence vectors, cached: the same sentences of the same documents are scored again and again."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.embedding import Embedder, Vectors
+
+
+class SentenceVectors:
+    """Embeds sentences as passages (and questions as queries) with an LRU cache.
+
+    Thread-safe: answers are computed in worker threads of the web server.
+    """
+
+    def __init__(self, embedder: Embedder, *, capacity: int = 20_000) -> None:
+        self.embedder = embedder
+        self._capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def passages(self, texts: Sequence[str]) -> Vectors:
+        """Return one normalised passage vector per text, shape (len(texts), dimension)."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            computed = self.embedder.embed_passages(missing)
+            with self._lock:
+                for text, vector in zip(missing, computed, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > self._capacity:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            found = [self._lookup(text) for text in texts]
+        if not found:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack(found).astype(np.float32, copy=False)
+
+    def queries(self, texts: Sequence[str]) -> Vectors:
+        """Return one normalised query vector per text (questions and answer sentences)."""
+        return self.embedder.embed_queries(list(texts))
+
+    def _lookup(self, text: str) -> np.ndarray:
+        vector = self._cache.get(text)
+        if vector is None:
+            # Evicted by another thread between computing and reading: recompute it.
+            vector = self.embedder.embed_passages([text])[0]
+        else:
+            self._cache.move_to_end(text)
+        return vector

@@ -1,0 +1,114 @@
+from bot.answering.models import AskResponse, Citation
+from bot.telegram.answers import (
+    answer_keyboard,
+    answer_messages,
+    sources_page,
+    without_feedback,
+)
+from bot.telegram.i18n import LANGUAGES, command_descriptions, supported_language, text
+from tests.bot.telegram.fake_bot_api import html_error, visible_text
+
+
+def _citation(n: int, *, url: str | None = "https://example.org/a", title: str = "T") -> Citation:
+    return Citation(
+        n=n,
+        doc_id=f"d{n}",
+        title=title,
+        publisher="Báo <Nhân Dân>",
+        published="2023-06-15",
+        url=url,
+        source=f"corpus/d{n}.txt",
+        quote="Trích dẫn & <nguyên văn>",
+    )
+
+
+def _response(answer: str, citations: list[Citation]) -> AskResponse:
+    return AskResponse(
+        answer=answer,
+        language="en",
+        answered=True,
+        conversation_id="conv",
+        message_id="0123456789abcdef0123456789abcdef",
+        citations=citations,
+    )
+
+
+def test_answer_text_from_users_and_documents_is_escaped() -> None:
+    response = _response('You asked about <b>x</b> & "y" [1].', [_citation(1)])
+
+    [message] = answer_messages(response, "en")
+
+    assert html_error(message) is None
+    assert message.startswith("You asked about &lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot; [1].")
+    assert visible_text(message).endswith("All sources: /sources")
+
+
+def test_keyboard_links_only_http_sources_then_rating_buttons() -> None:
+    citations = [
+        _citation(1, title="A very long title about foreign information work in Vietnam today"),
+        _citation(2, url=None),
+        _citation(3, url="javascript:alert(1)"),
+        _citation(4, url="https://example.org/a"),  # the same page as [1]
+        _citation(5, url="http://example.org/b"),
+    ]
+    rows = answer_keyboard(_response("A [1][2][5].", citations)).inline_keyboard
+
+    links = [row[0] for row in rows[:-1]]
+    assert [button.url for button in links] == ["https://example.org/a", "http://example.org/b"]
+    assert links[0].text.startswith("[1] A very long title") and links[0].text.endswith("…")
+    assert len(links[0].text) <= 48
+    assert [b.callback_data for b in rows[-1]] == [
+        "fb:up:0123456789abcdef0123456789abcdef",
+        "fb:down:0123456789abcdef0123456789abcdef",
+    ]
+    rated = without_feedback(answer_keyboard(_response("A", citations)))
+    assert rated is not None
+    assert [row[0].url for row in rated.inline_keyboard] == [
+        "https://example.org/a",
+        "http://example.org/b",
+    ]
+    assert without_feedback(answer_keyboard(_response("A", []))) is None
+
+
+def test_sources_pages_escape_and_turn() -> None:
+    citations = [_citation(n, title=f"<i>Title {n}</i> & co") for n in range(1, 8)]
+
+    first, keyboard = sources_page(citations, answer_id="m1", page=0, language="fr")
+    last, last_keyboard = sources_page(citations, answer_id="m1", page=9, language="fr")
+
+    assert html_error(first) is None and html_error(last) is None
+    assert "(1/2)" in first and "[5]" in first and "[6]" not in first
+    assert '<a href="https://example.org/a">&lt;i&gt;Title 1&lt;/i&gt; &amp; co</a>' in first
+    assert "Báo &lt;Nhân Dân&gt; · 2023-06-15" in first
+    assert "«Trích dẫn &amp; &lt;nguyên văn&gt;»" in first
+    assert keyboard is not None and last_keyboard is not None
+    assert [b.callback_data for b in keyboard.inline_keyboard[0]] == ["src:1:m1"]
+    assert "(2/2)" in last and "[7]" in last
+    assert [b.callback_data for b in last_keyboard.inline_keyboard[0]] == ["src:0:m1"]
+    assert sources_page(citations[:2], answer_id="m1", page=0, language="fr")[1] is None
+
+
+def test_every_language_has_every_message_and_command() -> None:
+    english = set(command_descriptions("en"))
+    for language in LANGUAGES:
+        assert set(command_descriptions(language)) == english
+        for key in ("start", "help", "about", "error", "upload_refused", "lang_set"):
+            message = text(
+                language,
+                key,
+                name="<Ann>",
+                documents=1,
+                chunks=2,
+                publishers="P",
+                latest="2023",
+                language="x",
+            )
+            assert html_error(message) is None
+            assert "<Ann>" not in message
+
+
+def test_language_codes_are_matched_by_their_primary_tag() -> None:
+    assert supported_language("fr-CA") == "fr"
+    assert supported_language("zh-hans") == "zh"
+    assert supported_language("pt-br") is None
+    assert supported_language(None) is None

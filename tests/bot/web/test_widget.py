@@ -1,0 +1,213 @@
+"""The embeddable widget in headless Chromium, on pages served from other loopback origins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.bot.web.conftest import ADMIN, WIDGET_KEY, Sites, WebApi
+from tests.bot.web.test_ask_api import QUESTION_FR, VMUSIC_DOC
+from tests.conftest import CORPUS, REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AGGRESSIVE_CSS = (
+    "* { display: block !important; color: red !important; font-size: 30px !important;"
+    " padding: 20px !important; border: 3px solid lime !important; box-sizing: content-box; }"
+    " div { position: static !important; width: 10px !important; }"
+    " button, textarea, details, summary { all: unset !important; display: block !important; }"
+)
+STYLED = ["launcher", "panel", "header", "title", "log", "form", "textarea", "send"]
+
+
+def host_page(site: Sites, api: str, name: str, *, css: str = "", lang: str = "fr") -> str:
+    return site.allowed.page(name, _html(api, css, lang))
+
+
+def _html(api: str, css: str, lang: str) -> str:
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><style>{css}</style></head><body>"
+        f"<h1>Une page d'accueil</h1><p>Texte de la page.</p>"
+        f"<script src='{api}/widget.js' data-key='{WIDGET_KEY}' data-lang='{lang}' async>"
+        f"</script></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+LABELS = {
+    "fr": {"open": "Ouvrir l'assistant", "input": "Votre question"},
+    "en": {"open": "Open the assistant", "input": "Your question"},
+}
+
+
+def open_widget(page: Page, url: str, lang: str = "fr") -> None:
+    page.goto(url)
+    page.get_by_role("button", name=LABELS[lang]["open"]).click()
+    expect(page.get_by_role("textbox", name=LABELS[lang]["input"])).to_be_focused()
+
+
+def ask(page: Page, question: str, lang: str = "fr") -> None:
+    page.get_by_role("textbox", name=LABELS[lang]["input"]).fill(question)
+    page.keyboard.press("Enter")
+
+
+def test_a_french_question_streams_an_answer_whose_citation_opens_its_quote(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    open_widget(page, host_page(sites, web_api.url, "plain.html"))
+    with page.expect_request(lambda r: r.url.endswith("/api/ask/stream")) as streamed:
+        ask(page, QUESTION_FR)
+    assert streamed.value.headers["x-widget-key"] == WIDGET_KEY
+    assert streamed.value.response().headers["content-type"].startswith("text/event-stream")
+
+    answer = page.locator("li.msg.bot").last
+    expect(answer.locator("details").first).to_be_attached(timeout=60_000)
+    expect(answer).to_contain_text("Naver")
+    title = web_api.services.knowledge_base.document(VMUSIC_DOC).meta.title
+    citation = answer.locator("details", has_text=title).first
+    expect(citation.locator("blockquote")).not_to_be_visible()
+    citation.locator("summary").click()
+    quote = citation.locator("blockquote")
+    expect(quote).to_be_visible()
+    document_text = (CORPUS / "seeds" / f"{VMUSIC_DOC.split('/')[1]}.txt").read_text()
+    assert " ".join(quote.inner_text().split()) in " ".join(document_text.split())
+    for link in answer.locator("a").all():
+        assert link.get_attribute("target") == "_blank"
+        assert link.get_attribute("rel") == "noopener noreferrer"
+
+    answer.get_by_role("button", name="Utile", exact=True).click()
+    expect(answer).to_contain_text("Merci pour votre avis.")
+    feedback = httpx.get(f"{web_api.url}/api/admin/feedback", headers=ADMIN, timeout=30).json()
+    assert any(f["rating"] == "up" and f["channel"] == "widget" for f in feedback["feedback"])
+
+    answer.evaluate("el => el.scrollIntoView({block: 'start'})")
+    artifacts = REPO / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / "widget.png"))
+
+    page.reload()
+    page.get_by_role("button", name="Ouvrir l'assistant").click()
+    expect(page.locator("li.msg.user")).to_have_count(1)
+    expect(page.locator("li.msg.user")).to_contain_text(QUESTION_FR)
+    expect(page.locator("li.msg.bot details").first).to_be_attached()
+
+
+def test_keyboard_escape_closes_and_returns_focus(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    open_widget(page, host_page(sites, web_api.url, "keys.html"))
+    page.keyboard.press("Escape")
+    launcher = page.get_by_role("button", name="Ouvrir l'assistant")
+    expect(launcher).to_be_focused()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+
+
+def test_a_page_from_an_origin_not_allowed_shows_a_refusal(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    url = sites.other.page("other.html", _html(web_api.url, "", "fr"))
+    open_widget(page, url)
+    ask(page, "Bonjour ?")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Ce site n'est pas autorisé à utiliser cet assistant.")
+    expect(alert).to_contain_text(sites.other.origin)
+
+
+def test_an_unknown_key_shows_the_servers_refusal(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    html = _html(web_api.url, "", "en").replace(WIDGET_KEY, "not-a-key")
+    open_widget(page, sites.allowed.page("badkey.html", html), "en")
+    ask(page, "Hello?", "en")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("not allowed to use this assistant")
+    expect(alert).to_contain_text("Unknown widget key")
+
+
+def styles(page: Page) -> dict[str, dict[str, str]]:
+    return page.evaluate(
+        """(names) => {
+          const root = document.querySelector('[data-vnpos-widget]').shadowRoot;
+          const props = ['display', 'position', 'color', 'font-size', 'font-family', 'width',
+                         'height', 'padding-top', 'border-top-width', 'background-color'];
+          const pick = (el) => Object.fromEntries(
+            props.map((p) => [p, getComputedStyle(el).getPropertyValue(p)]));
+          const out = {host: pick(root.host)};
+          for (const name of names) {
+            out[name] = pick(root.querySelector(name === 'textarea' ? 'textarea' : '.' + name));
+          }
+          return out;
+        }""",
+        STYLED,
+    )
+
+
+def test_aggressive_host_css_does_not_change_the_widget(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    open_widget(page, host_page(sites, web_api.url, "calm.html"))
+    calm, calm_shot = styles(page), panel_pixels(page)
+    box = page.locator("[data-vnpos-widget]").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
+
+    open_widget(page, host_page(sites, web_api.url, "loud.html", css=AGGRESSIVE_CSS))
+    assert page.evaluate("document.styleSheets.length") == 1
+    assert styles(page) == calm
+    assert panel_pixels(page) == calm_shot
+
+
+def panel_pixels(page: Page) -> bytes:
+    """Screenshot the panel inside its rounded corners (where the page shows through)."""
+    box = page.locator(".panel").bounding_box()
+    assert box is not None
+    inset = 14
+    clip = {
+        "x": box["x"] + inset,
+        "y": box["y"] + inset,
+        "width": box["width"] - 2 * inset,
+        "height": box["height"] - 2 * inset,
+    }
+    return page.screenshot(clip=clip)  # type: ignore[arg-type]
+
+
+def test_the_demo_page_embeds_the_widget_and_may_call_the_api(page: Page, web_api: WebApi) -> None:
+    page.goto(f"{web_api.url}/")
+    expect(page.get_by_role("button", name="Open the assistant")).to_be_visible()
+    status = page.evaluate(
+        """() => fetch('/api/feedback', {method: 'POST',
+             headers: {'Content-Type': 'application/json'},
+             body: JSON.stringify({message_id: 'none', rating: 'up'})}).then(r => r.status)"""
+    )
+    assert status == 404
