@@ -47,7 +47,8 @@ def open_services(settings: Settings) -> Services:
         chat_client = build_chat_client(settings)
         log.info("answers are written by %s and checked against the sources", chat_client.name)
     policy = (
-        AbstentionPolicy() if settings.abstain_min_margin is None
+        AbstentionPolicy()
+        if settings.abstain_min_margin is None
         else AbstentionPolicy(min_margin=settings.abstain_min_margin)
     )
     answerer = Answerer(knowledge_base, store=store, chat_client=chat_client, policy=policy)

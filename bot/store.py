@@ -128,8 +128,14 @@ class AppStore:
             self._db.close()
 
     def record_answer(
-        self, *, response: AskResponse, question: str, channel: str, mode: str,
-        latency_ms: float, resolved_question: str | None = None,
+        self,
+        *,
+        response: AskResponse,
+        question: str,
+        channel: str,
+        mode: str,
+        latency_ms: float,
+        resolved_question: str | None = None,
     ) -> None:
         """Store an answer; ``resolved_question`` is the follow-up expanded for search."""
         citations = json.dumps([c.model_dump() for c in response.citations], ensure_ascii=False)
@@ -137,9 +143,18 @@ class AppStore:
             self._db.execute(
                 "INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    response.message_id, response.conversation_id, channel, mode, question,
-                    resolved_question or question, response.language, int(response.answered),
-                    response.answer, citations, latency_ms, _now(),
+                    response.message_id,
+                    response.conversation_id,
+                    channel,
+                    mode,
+                    question,
+                    resolved_question or question,
+                    response.language,
+                    int(response.answered),
+                    response.answer,
+                    citations,
+                    latency_ms,
+                    _now(),
                 ),
             )
 
@@ -152,9 +167,12 @@ class AppStore:
             ).fetchall()
         return [
             Turn(
-                message_id=row["message_id"], question=row["question"],
-                resolved_question=row["resolved_question"], answer=row["answer"],
-                language=row["language"], answered=bool(row["answered"]),
+                message_id=row["message_id"],
+                question=row["question"],
+                resolved_question=row["resolved_question"],
+                answer=row["answer"],
+                language=row["language"],
+                answered=bool(row["answered"]),
                 created_at=row["created_at"],
             )
             for row in reversed(rows)
@@ -169,11 +187,17 @@ class AppStore:
         if row is None:
             return None
         return StoredMessage(
-            message_id=row["message_id"], conversation_id=row["conversation_id"],
-            channel=row["channel"], mode=row["mode"], question=row["question"],
-            language=row["language"], answered=bool(row["answered"]), answer=row["answer"],
+            message_id=row["message_id"],
+            conversation_id=row["conversation_id"],
+            channel=row["channel"],
+            mode=row["mode"],
+            question=row["question"],
+            language=row["language"],
+            answered=bool(row["answered"]),
+            answer=row["answer"],
             citations=tuple(Citation.model_validate(c) for c in json.loads(row["citations"])),
-            latency_ms=row["latency_ms"], created_at=row["created_at"],
+            latency_ms=row["latency_ms"],
+            created_at=row["created_at"],
         )
 
     def record_feedback(
@@ -202,8 +226,12 @@ class AppStore:
             ).fetchall()
         return [
             FeedbackRecord(
-                message_id=row["message_id"], rating=row["rating"], comment=row["comment"],
-                channel=row["channel"], created_at=row["created_at"], question=row["question"],
+                message_id=row["message_id"],
+                rating=row["rating"],
+                comment=row["comment"],
+                channel=row["channel"],
+                created_at=row["created_at"],
+                question=row["question"],
             )
             for row in rows
         ]
@@ -218,8 +246,10 @@ class AppStore:
             ).fetchall()
         return [
             UnansweredRecord(
-                question=row["question"], language=row["language"],
-                created_at=row["created_at"], conversation_id=row["conversation_id"],
+                question=row["question"],
+                language=row["language"],
+                created_at=row["created_at"],
+                conversation_id=row["conversation_id"],
             )
             for row in rows
         ]
@@ -227,13 +257,17 @@ class AppStore:
     def stats(self) -> StoreStats:
         """Return how many questions were answered or not, and the ratings received."""
         with self._lock:
-            answers = dict(self._db.execute(
-                "SELECT answered, COUNT(*) FROM messages GROUP BY answered"
-            ).fetchall())
-            ratings = dict(self._db.execute(
-                "SELECT rating, COUNT(*) FROM feedback GROUP BY rating"
-            ).fetchall())
+            answers = dict(
+                self._db.execute(
+                    "SELECT answered, COUNT(*) FROM messages GROUP BY answered"
+                ).fetchall()
+            )
+            ratings = dict(
+                self._db.execute("SELECT rating, COUNT(*) FROM feedback GROUP BY rating").fetchall()
+            )
         return StoreStats(
-            answered=answers.get(1, 0), unanswered=answers.get(0, 0),
-            up=ratings.get("up", 0), down=ratings.get("down", 0),
+            answered=answers.get(1, 0),
+            unanswered=answers.get(0, 0),
+            up=ratings.get("up", 0),
+            down=ratings.get("down", 0),
         )

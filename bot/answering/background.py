@@ -23,8 +23,12 @@ class Background:
     """The mean passage vector of a sample of the knowledge base's sentences."""
 
     def __init__(
-        self, knowledge_base: KnowledgeBase, vectors: SentenceVectors, *,
-        max_documents: int = 60, sentences_per_document: int = 40,
+        self,
+        knowledge_base: KnowledgeBase,
+        vectors: SentenceVectors,
+        *,
+        max_documents: int = 60,
+        sentences_per_document: int = 40,
     ) -> None:
         self.knowledge_base = knowledge_base
         self.vectors = vectors

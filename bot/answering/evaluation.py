@@ -97,15 +97,20 @@ def score(item: EvalItem, response: AskResponse, latency_ms: float) -> ItemResul
     cited = tuple(dict.fromkeys(c.doc_id.rsplit("/", 1)[-1] for c in response.citations))
     text = " ".join([response.answer, *(c.quote for c in response.citations)]).casefold()
     return ItemResult(
-        id=item.id, lang=item.lang, answerable=item.answerable, answered=response.answered,
+        id=item.id,
+        lang=item.lang,
+        answerable=item.answerable,
+        answered=response.answered,
         gold_hit=bool(set(item.gold_docs) & set(cited)),
         mention_hit=any(m.casefold() in text for m in item.must_mention_any),
-        latency_ms=latency_ms, cited=cited,
+        latency_ms=latency_ms,
+        cited=cited,
     )
 
 
 def run(
-    ask: Callable[[AskRequest], AskResponse], items: Iterable[EvalItem],
+    ask: Callable[[AskRequest], AskResponse],
+    items: Iterable[EvalItem],
     advance: Callable[[int], None] | None = None,
 ) -> list[ItemResult]:
     """Ask every question (without its language: detecting it is part of the test)."""
@@ -125,12 +130,15 @@ def summarise(results: Sequence[ItemResult]) -> Summary:
     unanswerable = [r for r in results if not r.answerable]
     latencies = [r.latency_ms for r in results] or [0.0]
     return Summary(
-        questions=len(results), answerable=len(answerable),
+        questions=len(results),
+        answerable=len(answerable),
         gold_hits=sum(r.answered and r.gold_hit for r in answerable),
         mention_hits=sum(r.answered and r.mention_hit for r in answerable),
-        unanswerable=len(unanswerable), abstained=sum(not r.answered for r in unanswerable),
+        unanswerable=len(unanswerable),
+        abstained=sum(not r.answered for r in unanswerable),
         refused=sum(not r.answered for r in answerable),
-        p50_ms=float(np.percentile(latencies, 50)), p95_ms=float(np.percentile(latencies, 95)),
+        p50_ms=float(np.percentile(latencies, 50)),
+        p95_ms=float(np.percentile(latencies, 95)),
     )
 
 
@@ -145,7 +153,8 @@ def report_json(results: Sequence[ItemResult]) -> dict[str, object]:
 
     def plain(summary: Summary) -> dict[str, object]:
         return {
-            **asdict(summary), "abstention_accuracy": summary.abstention_accuracy,
+            **asdict(summary),
+            "abstention_accuracy": summary.abstention_accuracy,
             "refusal_rate": summary.refusal_rate,
         }
 
@@ -172,7 +181,8 @@ def report_table(results: Sequence[ItemResult]) -> str:
         )
     misses = [
         f"{r.id} ({'refused' if not r.answered else 'gold' if not r.gold_hit else 'mention'})"
-        for r in results if r.answerable and not (r.answered and r.gold_hit and r.mention_hit)
+        for r in results
+        if r.answerable and not (r.answered and r.gold_hit and r.mention_hit)
     ] + [f"{r.id} (answered)" for r in results if not r.answerable and r.answered]
     if misses:
         rows.append("misses: " + ", ".join(misses))

@@ -27,7 +27,9 @@ class EvidenceConfig:
     hits: int = 8
     max_passages: int = 3
     merge_rank: int = 6
+    paragraph_merge_drop: float = 0.02
     max_score_drop: float = 0.06
+    covering_rank: int = 20
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
 
@@ -75,7 +77,9 @@ class EvidenceFinder:
     """Finds evidence for questions in one knowledge base."""
 
     def __init__(
-        self, knowledge_base: KnowledgeBase, vectors: SentenceVectors,
+        self,
+        knowledge_base: KnowledgeBase,
+        vectors: SentenceVectors,
         config: EvidenceConfig | None = None,
     ) -> None:
         config = config or EvidenceConfig()
@@ -94,15 +98,32 @@ class EvidenceFinder:
         ranked = self.scorer.rank(question, query, language=language, hits=hits)
         if not ranked:
             return Evidence(question, language, (), terms, frozenset(), 0.0, 0.0, titles)
-        passages = self._passages(ranked)
+        baseline = self.background.similarity(query)
+        passages = self._passages(self._covering_first(ranked, terms))
         context = " ".join(self._context(p) for p in passages)
         return Evidence(
-            question=question, language=language, passages=passages, key_terms=terms,
+            question=question,
+            language=language,
+            passages=passages,
+            key_terms=terms,
             covered_terms=covered(terms, context),
             best_similarity=max(p.similarity for p in passages),
-            baseline=self.background.similarity(query),
+            baseline=baseline,
             nearest_titles=titles,
         )
+
+    def _covering_first(self, ranked: list[Candidate], terms: frozenset[str]) -> list[Candidate]:
+        """Put first the best candidate whose context holds all the question's key terms.
+
+        A sentence about 2024 in the asker's language can outscore the translation-only
+        match about 2021 that was asked for; the quotes must hold the year asked about.
+        """
+        if not terms:
+            return ranked
+        for index, candidate in enumerate(ranked[: self.config.covering_rank]):
+            if covered(terms, self._candidate_context(candidate)) == terms:
+                return [candidate, *ranked[:index], *ranked[index + 1 :]]
+        return ranked
 
     def _passages(self, ranked: list[Candidate]) -> tuple[Passage, ...]:
         """Take the best sentences, each joined with adjacent sentences ranked near the top."""
@@ -113,34 +134,47 @@ class EvidenceFinder:
         for candidate in ranked:
             if len(passages) == config.max_passages:
                 break
-            if candidate.score < ranked[0].score - config.max_score_drop:
+            if passages and candidate.score < passages[0].score - config.max_score_drop:
                 break
             if _key(candidate) in used:
                 continue
             text = self._text(candidate.meta.doc_id)
             group = [candidate] + [
-                other for other in top
-                if other is not candidate and _key(other) not in used
-                and _adjacent(candidate, other, text)
+                other
+                for other in top
+                if other is not candidate
+                and _key(other) not in used
+                and _adjacent(candidate, other, text, config.paragraph_merge_drop)
             ]
             used.update(_key(c) for c in group)
             start = min(c.sentence.start for c in group)
             end = max(c.sentence.end for c in group)
-            passages.append(Passage(
-                candidate.meta, start, end, text[start:end], candidate.score,
-                max(c.plain for c in group),
-            ))
+            passages.append(
+                Passage(
+                    candidate.meta,
+                    start,
+                    end,
+                    text[start:end],
+                    candidate.score,
+                    max(c.plain for c in group),
+                )
+            )
         return tuple(passages)
 
     def _context(self, passage: Passage) -> str:
         """Return a quote with the sentences beside it, its title and date (term coverage)."""
-        sentences = split_sentences(passage.meta.doc_id, self._text(passage.meta.doc_id))
-        inside = [
-            i for i, s in enumerate(sentences) if s.start < passage.end and s.end > passage.start
-        ]
+        return self._span_context(passage.meta, passage.start, passage.end)
+
+    def _candidate_context(self, candidate: Candidate) -> str:
+        sentence = candidate.sentence
+        return self._span_context(candidate.meta, sentence.start, sentence.end)
+
+    def _span_context(self, meta: DocumentMeta, start: int, end: int) -> str:
+        sentences = split_sentences(meta.doc_id, self._text(meta.doc_id))
+        inside = [i for i, s in enumerate(sentences) if s.start < end and s.end > start]
         near = sentences[max(0, inside[0] - 1) : inside[-1] + 2] if inside else []
-        published = passage.meta.published.isoformat() if passage.meta.published else ""
-        return " ".join([passage.meta.title, published, *(s.text for s in near)])
+        published = meta.published.isoformat() if meta.published else ""
+        return " ".join([meta.title, published, *(s.text for s in near)])
 
     def _text(self, doc_id: str) -> str:
         return self.knowledge_base.document_text(doc_id) or ""
@@ -150,9 +184,16 @@ def _key(candidate: Candidate) -> tuple[str, int]:
     return candidate.sentence.doc_id, candidate.sentence.start
 
 
-def _adjacent(first: Candidate, second: Candidate, text: str) -> bool:
-    """Return True if the sentences are in one document with only whitespace between."""
+def _adjacent(first: Candidate, second: Candidate, text: str, paragraph_drop: float) -> bool:
+    """Return True if ``second`` directly precedes or follows ``first`` in its document.
+
+    Across a paragraph break (a title, a caption, another speaker) only a neighbour that
+    scores nearly as well as ``first`` joins it.
+    """
     if first.sentence.doc_id != second.sentence.doc_id:
         return False
     low, high = sorted((first.sentence, second.sentence), key=lambda s: s.start)
-    return not text[low.end : high.start].strip()
+    gap = text[low.end : high.start]
+    if gap.strip():
+        return False
+    return "\n" not in gap or second.score >= first.score - paragraph_drop

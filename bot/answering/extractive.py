@@ -29,9 +29,14 @@ class Draft:
 def citation(n: int, meta: DocumentMeta, quote: str) -> Citation:
     """Return citation ``n`` of a quote from the document described by ``meta``."""
     return Citation(
-        n=n, doc_id=meta.doc_id, title=meta.title, publisher=meta.publisher,
+        n=n,
+        doc_id=meta.doc_id,
+        title=meta.title,
+        publisher=meta.publisher,
         published=meta.published.isoformat() if meta.published else None,
-        url=meta.url, source=meta.url or meta.source, quote=quote,
+        url=meta.url,
+        source=meta.url or meta.source,
+        quote=quote,
     )
 
 

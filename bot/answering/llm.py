@@ -87,15 +87,21 @@ def build_chat_client(settings: Settings) -> ChatClient:
         # OpenAI-compatible servers without keys (vLLM, llama.cpp) still need a value.
         api_key = settings.llm_api_key or SecretStr("none")
         model = ChatOpenAI(
-            model=settings.llm_model, base_url=settings.llm_base_url, api_key=api_key,
-            timeout=timeout, max_retries=0, temperature=0,
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=0,
+            temperature=0,
         )
     else:
         from langchain_ollama import ChatOllama
 
         model = ChatOllama(
-            model=settings.llm_model, base_url=settings.llm_base_url,
-            client_kwargs={"timeout": timeout}, temperature=0,
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            client_kwargs={"timeout": timeout},
+            temperature=0,
         )
     name = f"{settings.llm_provider}:{settings.llm_model}"
     return ChatClient(model, timeout_s=timeout, name=name)

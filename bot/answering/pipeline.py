@@ -62,9 +62,14 @@ class Answerer:
     """
 
     def __init__(
-        self, knowledge_base: KnowledgeBase, *, store: AppStore | None = None,
-        chat_client: ChatClient | None = None, policy: AbstentionPolicy | None = None,
-        evidence: EvidenceConfig | None = None, history_turns: int = 6,
+        self,
+        knowledge_base: KnowledgeBase,
+        *,
+        store: AppStore | None = None,
+        chat_client: ChatClient | None = None,
+        policy: AbstentionPolicy | None = None,
+        evidence: EvidenceConfig | None = None,
+        history_turns: int = 6,
         vectors: SentenceVectors | None = None,
     ) -> None:
         self.knowledge_base = knowledge_base
@@ -74,8 +79,12 @@ class Answerer:
         self.on_answer: AnswerHook | None = None
         vectors = vectors or SentenceVectors(knowledge_base.embedder)
         self.finder = EvidenceFinder(knowledge_base, vectors, evidence)
-        self.llm = None if chat_client is None else LlmAnswerer(
-            chat_client, AnswerValidator(knowledge_base, vectors, self.finder.background)
+        self.llm = (
+            None
+            if chat_client is None
+            else LlmAnswerer(
+                chat_client, AnswerValidator(knowledge_base, vectors, self.finder.background)
+            )
         )
 
     def ask(self, request: AskRequest, *, channel: str = "api") -> AskResponse:
@@ -115,9 +124,7 @@ class Answerer:
                 if generation.outcome is not Outcome.ANSWERED:
                     for piece in self._replacement(question, generation).pieces:
                         yield StreamEvent(event="delta", data=piece)
-                response = await asyncio.to_thread(
-                    self._finish_llm, question, generation, channel
-                )
+                response = await asyncio.to_thread(self._finish_llm, question, generation, channel)
         except Exception:
             log.exception("could not answer a streamed question")
             yield StreamEvent(event="error", data=strings(language).error)
@@ -131,15 +138,22 @@ class Answerer:
         conversation_id = request.conversation_id or uuid.uuid4().hex
         history = (
             self.store.history(conversation_id, self.history_turns)
-            if self.store is not None and request.conversation_id else []
+            if self.store is not None and request.conversation_id
+            else []
         )
         resolved = resolve(request.question, history)
         language = _language(request, resolved)
         evidence = self.finder.find(resolved.question, language=language)
         decision = self.policy.decide(evidence)
         return _Question(
-            request, conversation_id, uuid.uuid4().hex, language, resolved, evidence,
-            decision, started,
+            request,
+            conversation_id,
+            uuid.uuid4().hex,
+            language,
+            resolved,
+            evidence,
+            decision,
+            started,
         )
 
     def _plain_draft(self, question: _Question) -> Draft:
@@ -156,39 +170,65 @@ class Answerer:
     def _finish_llm(self, question: _Question, generation: Generation, channel: str) -> AskResponse:
         if generation.outcome is Outcome.ANSWERED and generation.draft is not None:
             if generation.reason:
-                log.warning("LLM answer cut short after its checked sentences: %s",
-                            generation.reason, exc_info=generation.error)
+                log.warning(
+                    "LLM answer cut short after its checked sentences: %s",
+                    generation.reason,
+                    exc_info=generation.error,
+                )
             return self._finish(question, generation.draft, channel, mode="llm")
         if generation.outcome is Outcome.NOT_FOUND:
-            return self._finish(question, self._replacement(question, generation), channel,
-                                mode="llm", answered=False)
-        log.warning("LLM answer replaced by the extractive answer: %s", generation.reason,
-                    exc_info=generation.error)
-        return self._finish(question, self._replacement(question, generation), channel,
-                            mode="fallback")
+            return self._finish(
+                question,
+                self._replacement(question, generation),
+                channel,
+                mode="llm",
+                answered=False,
+            )
+        log.warning(
+            "LLM answer replaced by the extractive answer: %s",
+            generation.reason,
+            exc_info=generation.error,
+        )
+        return self._finish(
+            question, self._replacement(question, generation), channel, mode="fallback"
+        )
 
     def _finish(
-        self, question: _Question, draft: Draft, channel: str, *, mode: str | None = None,
+        self,
+        question: _Question,
+        draft: Draft,
+        channel: str,
+        *,
+        mode: str | None = None,
         answered: bool | None = None,
     ) -> AskResponse:
         """Build the response, record it and report it to the hook."""
         mode = mode or ("llm" if self.llm is not None else "extractive")
         response = AskResponse(
-            answer=draft.text, language=question.language,
+            answer=draft.text,
+            language=question.language,
             answered=question.decision.answer if answered is None else answered,
-            conversation_id=question.conversation_id, message_id=question.message_id,
+            conversation_id=question.conversation_id,
+            message_id=question.message_id,
             citations=list(draft.citations),
         )
         latency_ms = (time.perf_counter() - question.started) * 1000
         log.info(
             "answered=%s mode=%s language=%s reason=%s latency=%.0fms",
-            response.answered, mode, response.language, question.decision.reason.value,
+            response.answered,
+            mode,
+            response.language,
+            question.decision.reason.value,
             latency_ms,
         )
         if self.store is not None:
             self.store.record_answer(
-                response=response, question=question.request.question, channel=channel,
-                mode=mode, latency_ms=latency_ms, resolved_question=question.resolved.question,
+                response=response,
+                question=question.request.question,
+                channel=channel,
+                mode=mode,
+                latency_ms=latency_ms,
+                resolved_question=question.resolved.question,
             )
         if self.on_answer is not None:
             try:

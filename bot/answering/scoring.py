@@ -3,8 +3,7 @@
 Each sentence near a retrieved chunk is scored by its similarity to the question (alone,
 after the sentence before it, or by its best clause, since E5 blurs long sentences), plus
 the retrieval score of its chunk, whether it holds the kind of answer asked for, shared
-keywords, the question's numbers and codes nearby, and whether it is written in the
-asker's language.
+keywords, and whether it is written in the asker's language.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.question_types import expected_types, type_match
-from bot.answering.sentences import Sentence, split_sentences
-from bot.answering.terms import covered, key_terms
+from bot.answering.sentences import Sentence, is_instruction, split_sentences
 from bot.answering.vectors import SentenceVectors
 from retrieval.keyword_index import tokenize
 from retrieval.knowledge_base import KnowledgeBase
@@ -43,7 +41,6 @@ class ScoringConfig:
     type_weight: float = 0.03
     lexical_weight: float = 0.05
     same_language_weight: float = 0.02
-    term_weight: float = 0.02
     refine: int = 16
 
 
@@ -68,7 +65,6 @@ class Candidate:
 class _Entry:
     sentence: Sentence
     previous: Sentence | None
-    following: Sentence | None
     meta: DocumentMeta
     prior: float
     inside: bool
@@ -78,7 +74,9 @@ class SentenceScorer:
     """Ranks the sentences around retrieved chunks for one question."""
 
     def __init__(
-        self, knowledge_base: KnowledgeBase, vectors: SentenceVectors,
+        self,
+        knowledge_base: KnowledgeBase,
+        vectors: SentenceVectors,
         config: ScoringConfig | None = None,
     ) -> None:
         self.knowledge_base = knowledge_base
@@ -86,7 +84,11 @@ class SentenceScorer:
         self.config = config or ScoringConfig()
 
     def rank(
-        self, question: str, question_vector: np.ndarray, *, language: str,
+        self,
+        question: str,
+        question_vector: np.ndarray,
+        *,
+        language: str,
         hits: Sequence[SearchHit],
     ) -> list[Candidate]:
         """Return the candidate sentences, best first."""
@@ -95,14 +97,12 @@ class SentenceScorer:
             return []
         lexical = _lexical_overlap(question, [e.sentence.text for e in entries])
         kinds = expected_types(question)
-        terms = key_terms(question)
         config = self.config
         bonus = [
             config.prior_weight * entry.prior
             + config.type_weight * type_match(kinds, entry.sentence.text, question=question)
             + config.lexical_weight * overlap
             + config.same_language_weight * (entry.meta.language == language)
-            + config.term_weight * _term_share(terms, entry)
             for entry, overlap in zip(entries, lexical, strict=True)
         ]
         plain = self.vectors.passages([e.sentence.text for e in entries]) @ question_vector
@@ -110,13 +110,18 @@ class SentenceScorer:
         order = np.argsort(-(plain + np.asarray(bonus)))[: config.refine]
         best = plain.copy()
         for index, similarity in zip(
-            order, self._variant_similarities(question_vector, [entries[i] for i in order]),
+            order,
+            self._variant_similarities(question_vector, [entries[i] for i in order]),
             strict=True,
         ):
             best[index] = max(best[index], similarity)
         ranked = [
             Candidate(
-                entry.sentence, entry.meta, entry.inside, float(alone), float(top),
+                entry.sentence,
+                entry.meta,
+                entry.inside,
+                float(alone),
+                float(top),
                 float(top + extra),
             )
             for entry, alone, top, extra in zip(entries, plain, best, bonus, strict=True)
@@ -138,18 +143,24 @@ class SentenceScorer:
             for i, sentence in enumerate(sentences):
                 if sentence.end <= chunk.start - reach or sentence.start >= chunk.end + reach:
                     continue
+                if is_instruction(sentence.text):
+                    continue
                 inside = sentence.start < chunk.end and sentence.end > chunk.start
                 # A sentence outside every hit still belongs to a relevant document.
-                prior = hit.score if inside else (
-                    best_hit[chunk.doc_id] - self.config.outside_chunk_penalty
+                prior = (
+                    hit.score
+                    if inside
+                    else (best_hit[chunk.doc_id] - self.config.outside_chunk_penalty)
                 )
                 key = (chunk.doc_id, sentence.start)
                 known = pool.get(key)
                 if known is None or known.prior < prior:
                     previous = sentences[i - 1] if i else None
-                    following = sentences[i + 1] if i + 1 < len(sentences) else None
                     pool[key] = _Entry(
-                        sentence, previous, following, chunk.meta, prior,
+                        sentence,
+                        previous,
+                        chunk.meta,
+                        prior,
                         inside or (known is not None and known.inside),
                     )
                 elif inside:
@@ -176,14 +187,6 @@ class SentenceScorer:
             cosines = self.vectors.passages(texts) @ question_vector
             np.maximum.at(best, np.asarray(owners), cosines)
         return best
-
-
-def _term_share(terms: frozenset[str], entry: _Entry) -> float:
-    """Return the share of the question's numbers and codes in the sentence or beside it."""
-    if not terms:
-        return 0.0
-    near = [s.text for s in (entry.previous, entry.sentence, entry.following) if s is not None]
-    return len(covered(terms, " ".join(near))) / len(terms)
 
 
 def _lexical_overlap(question: str, sentences: Sequence[str]) -> list[float]:

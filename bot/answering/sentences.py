@@ -11,11 +11,18 @@ from functools import lru_cache
 _END = re.compile(r"(?:[.!?…](?:[\"”’»)\]]*)(?=\s)|[。！？](?:[」』”)]*))|\n")
 # A period after a title, initial or city prefix ("TP. Hồ Chí Minh", "Mr. Smith",
 # "No. 57") does not end the sentence.
-_ABBREVIATION = re.compile(
-    r"(?:^|[\s(])(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|Mr|Mrs|Ms|Dr|St|No|Nr|Art)$"
-)
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|Mr|Mrs|Ms|Dr|St|No|Nr|Art)$")
 # A lower-case continuation ("v.v... do", "điện tử… góp phần") is one sentence.
 _LOWER_NEXT = re.compile(r"\s*[a-zà-ỹđ]")
+# Sentences that address the assistant rather than the reader: prompt injection. They
+# are neither quoted nor accepted as support for what an LLM writes.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b.{0,30}\b(?:instructions?|prompts?|rules)\b"
+    r"|\b(?:system prompt|you are now|reply only|answer only|respond only)\b"
+    r"|\btell (?:every|all|the) (?:readers?|users?)\b|</?(?:system|source|assistant)>"
+    r"|bỏ qua.{0,30}(?:hướng dẫn|chỉ dẫn|yêu cầu)|ignorez?.{0,30}\binstructions\b",
+    re.IGNORECASE,
+)
 # Below this many word characters a piece is a caption, byline or heading fragment.
 _MIN_CHARS = 24
 
@@ -57,12 +64,14 @@ def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
 def _append(sentences: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()
-    if sum(ch.isalnum() for ch in stripped) < _MIN_CHARS:
+    # A CJK character carries about as much as a short Latin word.
+    weight = sum(3 if ord(ch) >= 0x2E80 else 1 for ch in stripped if ch.isalnum())
+    if weight < _MIN_CHARS:
         return
     begin = start + piece.index(stripped)
     sentences.append(Sentence(doc_id, begin, begin + len(stripped), stripped))
 
 
-def overlapping(sentences: list[Sentence], start: int, end: int) -> list[Sentence]:
-    """Return the sentences that overlap the character range ``[start, end)``."""
-    return [s for s in sentences if s.start < end and s.end > start]
+def is_instruction(text: str) -> bool:
+    """Return True if ``text`` gives orders to an assistant ("ignore previous instructions")."""
+    return _INSTRUCTION.search(text) is not None

@@ -90,7 +90,5 @@ def covered(terms: frozenset[str], evidence: str) -> frozenset[str]:
     found_numbers = numbers(evidence)
     words = f" {folded_words(evidence)} "
     return frozenset(
-        term
-        for term in terms
-        if term in found_numbers or f" {folded_words(term)} " in words
+        term for term in terms if term in found_numbers or f" {folded_words(term)} " in words
     )

@@ -34,8 +34,11 @@ class Script:
 
 def _chunk(model: str, delta: dict[str, str], finish: str | None = None) -> str:
     body = {
-        "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
-        "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
     return f"data: {json.dumps(body)}\n\n"
 
@@ -55,15 +58,22 @@ def create_app(script: Script) -> FastAPI:
         if script.delay_s:
             await asyncio.sleep(script.delay_s)
         if not body.get("stream"):
-            return JSONResponse({
-                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
-                "model": model,
-                "choices": [{
-                    "index": 0, "message": {"role": "assistant", "content": script.reply},
-                    "finish_reason": "stop",
-                }],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            })
+            return JSONResponse(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": script.reply},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
+            )
 
         async def events() -> AsyncIterator[str]:
             yield _chunk(model, {"role": "assistant", "content": ""})

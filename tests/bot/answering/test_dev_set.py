@@ -21,7 +21,8 @@ def test_every_quote_is_verbatim_text_of_its_cited_document(
         for citation in dev.response.citations:
             text = seeded_kb.document_text(citation.doc_id)
             assert text is not None and citation.quote and citation.quote in text, (
-                dev.item.id, citation.n,
+                dev.item.id,
+                citation.n,
             )
             quotes += 1
     assert quotes >= 30

@@ -59,7 +59,10 @@ def make_answerer(
     kb: KnowledgeBase, vectors: SentenceVectors, url: str, *, timeout_s: float
 ) -> tuple[Answerer, Recorder]:
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, llm_provider="openai", llm_base_url=f"{url}/v1", llm_model="fake-model",
+        _env_file=None,
+        llm_provider="openai",
+        llm_base_url=f"{url}/v1",
+        llm_model="fake-model",
         llm_timeout_s=timeout_s,
     )
     answerer = Answerer(kb, chat_client=build_chat_client(settings), vectors=vectors)
@@ -174,8 +177,11 @@ def test_a_citation_to_a_source_that_does_not_exist_is_removed(
     ids=["wrong-language", "invented-number", "unsupported-claim"],
 )
 def test_a_reply_that_does_not_check_out_falls_back_to_the_extractive_answer(
-    llm: tuple[Answerer, Recorder], script: Script, caplog: pytest.LogCaptureFixture,
-    reply: str, reason: str,
+    llm: tuple[Answerer, Recorder],
+    script: Script,
+    caplog: pytest.LogCaptureFixture,
+    reply: str,
+    reason: str,
 ) -> None:
     answerer, recorder = llm
     script.reply = reply
@@ -190,7 +196,10 @@ def test_a_reply_that_does_not_check_out_falls_back_to_the_extractive_answer(
 
 @same_loop
 async def test_a_timeout_falls_back_in_both_whole_and_streamed_answers(
-    seeded_kb: KnowledgeBase, vectors: SentenceVectors, server: str, script: Script,
+    seeded_kb: KnowledgeBase,
+    vectors: SentenceVectors,
+    server: str,
+    script: Script,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     answerer, recorder = make_answerer(seeded_kb, vectors, server, timeout_s=1.0)
@@ -210,9 +219,7 @@ async def test_a_timeout_falls_back_in_both_whole_and_streamed_answers(
     assert len(reasons) == 2 and all("timed out" in r for r in reasons)
 
 
-def test_not_in_sources_is_a_plain_refusal(
-    llm: tuple[Answerer, Recorder], script: Script
-) -> None:
+def test_not_in_sources_is_a_plain_refusal(llm: tuple[Answerer, Recorder], script: Script) -> None:
     answerer, recorder = llm
     script.reply = "NOT_IN_SOURCES"
     response = answerer.ask(AskRequest(question=VMUSIC))

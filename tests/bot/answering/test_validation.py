@@ -63,7 +63,9 @@ def ask_fake(validator: AnswerValidator, sources: list[Source], reply: str) -> G
 def test_sentences_keep_their_citations_and_numbers_stay_whole() -> None:
     text = "Naver runs it [1]. It costs 3.5 billion dong. [2] Mr. Tuấn said so [1][3]. 好的。"
     assert split_answer(text) == [
-        "Naver runs it [1].", " It costs 3.5 billion dong. [2]", " Mr. Tuấn said so [1][3].",
+        "Naver runs it [1].",
+        " It costs 3.5 billion dong. [2]",
+        " Mr. Tuấn said so [1][3].",
         " 好的。",
     ]
     assert cited("It was [2, 3] and [2].") == [2, 3]
@@ -84,7 +86,8 @@ def test_a_supported_reply_is_kept_with_verbatim_quotes(
     assert generation.draft.text == NAVER
     [citation] = generation.draft.citations
     assert citation.n == 1 and citation.doc_id == VMUSIC_DOC
-    assert "Naver" in citation.quote and citation.quote in (seeded_kb.document_text(VMUSIC_DOC) or "")
+    assert "Naver" in citation.quote
+    assert citation.quote in (seeded_kb.document_text(VMUSIC_DOC) or "")
 
 
 def test_a_citation_to_a_missing_source_is_replaced_by_the_one_that_supports_it(
@@ -99,11 +102,12 @@ def test_a_citation_to_a_missing_source_is_replaced_by_the_one_that_supports_it(
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        ("Vietnam's economy grew by 8 percent in 2023 according to the Department [1].",
-         "supports"),
+        (
+            "Vietnam's economy grew by 8 percent in 2023 according to the Department [1].",
+            "supports",
+        ),
         ("About 500 delegates from 25 northern provinces attended the meeting [3].", "number"),
-        ("Cục đang duy trì trang vmusic.vn hợp tác với tập đoàn Naver Hàn Quốc [1].",
-         "language"),
+        ("Cục đang duy trì trang vmusic.vn hợp tác với tập đoàn Naver Hàn Quốc [1].", "language"),
         ("The sources say a lot about many things.", "no source supports"),
         ("Yes, it does.", "cites no source"),
     ],

@@ -1,0 +1,144 @@
+"""The app store: answers, conversations, feedback and unanswered questions in SQLite."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.answering import AskResponse, Citation
+from bot.store import AppStore
+
+CITATION = Citation(
+    n=1,
+    doc_id="seeds/003_f689955a8045994b",
+    title="Hợp tác",
+    publisher="Tạp chí",
+    published="2020-08-20",
+    url=None,
+    source="corpus/seeds/003_f689955a8045994b.txt",
+    quote="Hiện tại, Cục đang duy trì trang vmusic.vn hợp tác với tập đoàn Naver Hàn Quốc.",
+)
+
+
+def response(message_id: str, *, conversation: str = "c1", answered: bool = True) -> AskResponse:
+    return AskResponse(
+        answer=f"Answer {message_id} [1]" if answered else "Not covered.",
+        language="en",
+        answered=answered,
+        conversation_id=conversation,
+        message_id=message_id,
+        citations=[CITATION] if answered else [],
+    )
+
+
+def test_answers_are_kept_with_their_citations_across_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "app.sqlite3"
+    store = AppStore(path)
+    store.record_answer(
+        response=response("m1"),
+        question="Who?",
+        channel="api",
+        mode="llm",
+        latency_ms=12.5,
+    )
+    store.close()
+    reopened = AppStore(path)
+    stored = reopened.message("m1")
+    assert stored is not None
+    assert (stored.question, stored.channel, stored.mode, stored.latency_ms) == (
+        "Who?",
+        "api",
+        "llm",
+        12.5,
+    )
+    assert stored.citations == (CITATION,) and stored.answered
+    assert reopened.message("nope") is None
+    reopened.close()
+
+
+def test_history_returns_the_last_turns_of_one_conversation_oldest_first(tmp_path: Path) -> None:
+    store = AppStore(tmp_path / "app.sqlite3")
+    for i in range(8):
+        store.record_answer(
+            response=response(f"m{i}"),
+            question=f"q{i}",
+            channel="api",
+            mode="extractive",
+            latency_ms=1.0,
+            resolved_question=f"resolved q{i}",
+        )
+    store.record_answer(
+        response=response("other", conversation="c2"),
+        question="elsewhere",
+        channel="api",
+        mode="extractive",
+        latency_ms=1.0,
+    )
+    turns = store.history("c1", limit=3)
+    assert [t.question for t in turns] == ["q5", "q6", "q7"]
+    assert turns[-1].resolved_question == "resolved q7"
+    assert [t.resolved_question for t in store.history("c2")] == ["elsewhere"]
+    assert store.history("unknown") == []
+
+
+def test_feedback_needs_a_known_answer_and_the_latest_rating_counts(tmp_path: Path) -> None:
+    store = AppStore(tmp_path / "app.sqlite3")
+    store.record_answer(
+        response=response("m1"),
+        question="Who?",
+        channel="telegram",
+        mode="extractive",
+        latency_ms=1.0,
+    )
+    assert not store.record_feedback(message_id="ghost", rating="up", comment=None, channel="api")
+    assert store.record_feedback(message_id="m1", rating="up", comment=None, channel="telegram")
+    assert store.record_feedback(message_id="m1", rating="down", comment="too long", channel="web")
+    [record] = store.feedback()
+    assert (record.rating, record.comment, record.channel, record.question) == (
+        "down",
+        "too long",
+        "web",
+        "Who?",
+    )
+    assert store.stats().down == 1 and store.stats().up == 0
+
+
+def test_unanswered_questions_come_newest_first_and_stats_count_outcomes(tmp_path: Path) -> None:
+    store = AppStore(tmp_path / "app.sqlite3")
+    for i, answered in enumerate([True, False, False]):
+        store.record_answer(
+            response=response(f"m{i}", conversation=f"c{i}", answered=answered),
+            question=f"q{i}",
+            channel="api",
+            mode="extractive",
+            latency_ms=1.0,
+        )
+    assert [(u.question, u.conversation_id) for u in store.unanswered()] == [
+        ("q2", "c2"),
+        ("q1", "c1"),
+    ]
+    assert store.unanswered(limit=1)[0].question == "q2"
+    stats = store.stats()
+    assert (stats.answered, stats.unanswered) == (1, 2)
+
+
+def test_threads_can_write_at_once(tmp_path: Path) -> None:
+    store = AppStore(tmp_path / "app.sqlite3")
+
+    def write(worker: int) -> None:
+        for i in range(25):
+            store.record_answer(
+                response=response(f"w{worker}-{i}", conversation=f"c{worker}"),
+                question="q",
+                channel="api",
+                mode="extractive",
+                latency_ms=1.0,
+            )
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.stats().answered == 100
+    assert len(store.history("c3", limit=100)) == 25
