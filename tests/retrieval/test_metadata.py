@@ -6,8 +6,8 @@ import pytest
 
 from retrieval.cleaning import clean_article
 from retrieval.errors import LoadError
-from retrieval.loaders import LoadedDocument, Source, discover, load
 from retrieval.language import detect_language
+from retrieval.loaders import LoadedDocument, Source, discover, load
 from retrieval.metadata import build_meta, find_published, find_publisher, parse_date
 from retrieval.types import DocumentMeta
 
