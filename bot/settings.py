@@ -90,6 +90,7 @@ class Settings(BaseSettings):
             data_dir=self.data_dir,
             chroma_url=self.chroma_url,
             collection=self.collection,
+            corpus_dir=self.corpus_dir,
             max_file_bytes=self.max_file_bytes,
             url_timeout=self.url_timeout_s,
         )

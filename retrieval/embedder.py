@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
+from transformers.utils import logging as transformers_logging
 
 from retrieval.embedding import Vectors
 from retrieval.embedding_model import PROMPTS, ensure_bundled_model
@@ -84,6 +85,8 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
         EmbeddingModelError: The model could not be built or loaded.
     """
     torch.set_num_threads(os.cpu_count() or 1)
+    # Loading bars on stderr would break the "one summary line" of non-interactive runs.
+    transformers_logging.disable_progress_bar()
     try:
         if name == BUNDLED:
             path = ensure_bundled_model(cache_dir)

@@ -42,6 +42,7 @@ class KnowledgeBaseConfig:
     data_dir: Path
     chroma_url: str | None = None
     collection: str = "vnpos"
+    corpus_dir: Path | None = None
     max_file_bytes: int = 50_000_000
     url_timeout: float = 20.0
     chunk_tokens: int = 220
@@ -164,7 +165,7 @@ class KnowledgeBase:
 
     def ingest(self, locations: Sequence[str], progress: Progress | None = None) -> IngestReport:
         """Ingest files, directories and URLs; failures are reported, never raised."""
-        sources = discover(locations)
+        sources = discover(locations, corpus_root=self.config.corpus_dir)
         return self.ingest_sources(sources, progress)
 
     def ingest_sources(

@@ -69,15 +69,25 @@ class LoadedDocument:
     is_html: bool
 
 
-def discover(paths: Sequence[str]) -> list[Source]:
+def _root(path: Path, fallback: Path, corpus_root: Path | None) -> Path:
+    """Return the corpus root when ``path`` lies inside it, else ``fallback``."""
+    if corpus_root is not None and path.resolve().is_relative_to(corpus_root.resolve()):
+        return corpus_root
+    return fallback
+
+
+def discover(paths: Sequence[str], *, corpus_root: Path | None = None) -> list[Source]:
     """Expand command-line arguments into sources; directories recursively, sorted.
 
     Directories yield their supported files, skipping hidden ones and ``*.meta.yaml``
-    sidecars; a file given directly has its folder as root (so its id is its stem); a
-    missing path is kept, so that loading it reports the problem.
+    sidecars. Ids are relative to ``corpus_root`` for anything inside it, so a seed has
+    the same id whether its folder or the file itself is ingested; elsewhere a directory
+    argument is the root, and a file given directly has its folder as root (its id is
+    its stem). A missing path is kept, so that loading it reports the problem.
 
     Args:
         paths: Files, directories or http(s) URLs.
+        corpus_root: The corpus folder (VNPOS_CORPUS_DIR), if any.
 
     Returns:
         One source per document, without duplicates, in argument order.
@@ -89,12 +99,13 @@ def discover(paths: Sequence[str]) -> list[Source]:
             continue
         path = Path(arg)
         if not path.is_dir():
-            found.setdefault(str(path), Source(str(path), path.parent))
+            found.setdefault(str(path), Source(str(path), _root(path, path.parent, corpus_root)))
             continue
+        root = _root(path, path, corpus_root)
         for child in sorted(path.rglob("*")):
             hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
             if child.is_file() and child.suffix.lower() in SUPPORTED_EXTENSIONS and not hidden:
-                found.setdefault(str(child), Source(str(child), path))
+                found.setdefault(str(child), Source(str(child), root))
     return list(found.values())
 
 

@@ -25,7 +25,8 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "bm25s", "sentence_transformers", "transformers", "chromadb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 main.add_command(ingest)

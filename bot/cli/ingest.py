@@ -18,9 +18,10 @@ def ingest(locations: tuple[str, ...]) -> None:
     """Ingest PATH|URL...: files (txt, md, html, pdf, docx), folders and web pages."""
     # Per-document log lines would drown the summary; failures are printed below.
     logging.getLogger("retrieval").setLevel(logging.WARNING)
-    knowledge_base = open_knowledge_base(Settings())
+    settings = Settings()
+    knowledge_base = open_knowledge_base(settings)
     try:
-        sources = discover(list(locations))
+        sources = discover(list(locations), corpus_root=settings.corpus_dir)
         with progress_bar(len(sources), "ingesting") as advance:
             report = knowledge_base.ingest_sources(sources, advance)
     finally:

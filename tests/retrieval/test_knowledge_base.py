@@ -147,3 +147,11 @@ def test_unrelated_questions_score_lower_than_answerable_ones(seeded_kb) -> None
     )
     bad = seeded_kb.search("What is the capital of Australia?", k=1)
     assert good[0].score > bad[0].score + 0.03
+
+
+def test_a_seed_keeps_its_id_when_ingested_alone(make_kb) -> None:
+    kb = make_kb("alone", corpus_dir=CORPUS)
+    kb.ingest([str(CORPUS)])
+    report = kb.ingest([str(CORPUS / "seeds" / "001_8bae1434a54b0515.txt")])
+    assert report.skipped == ["seeds/001_8bae1434a54b0515"] and not report.added
+    assert len(kb.documents()) == 5
