@@ -15,7 +15,7 @@ from telegram.constants import FileSizeLimit
 from bot.telegram.chat_action import typing
 from bot.telegram.context import BotContext, interface_language, message_of
 from bot.telegram.i18n import text
-from bot.web.uploads import ingest_upload, sanitise_filename
+from bot.uploads import ingest_upload, sanitise_filename
 from retrieval.loaders import SUPPORTED_EXTENSIONS, Source
 from retrieval.types import IngestReport
 

@@ -12,6 +12,13 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.uploads import (
+    UploadTooLarge,
+    ingest_upload,
+    receive_upload,
+    sanitise_filename,
+    text_doc_id,
+)
 from bot.web.admin_schemas import (
     DeletedDocument,
     DocumentList,
@@ -23,13 +30,6 @@ from bot.web.admin_schemas import (
 from bot.web.deps import AdminDep, KnowledgeBaseDep, StateDep
 from bot.web.errors import error_responses
 from bot.web.limits import describe_size
-from bot.web.uploads import (
-    UploadTooLarge,
-    ingest_upload,
-    receive_upload,
-    sanitise_filename,
-    text_doc_id,
-)
 from retrieval.errors import LoadError
 from retrieval.ingestion import prepare_text
 from retrieval.knowledge_base import KnowledgeBase

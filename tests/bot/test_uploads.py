@@ -1,6 +1,6 @@
 """File names and document ids for what admins send."""
 
-from bot.web.uploads import sanitise_filename, text_doc_id
+from bot.uploads import sanitise_filename, text_doc_id
 
 
 def test_upload_names_lose_folders_hidden_dots_and_odd_characters() -> None:

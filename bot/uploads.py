@@ -1,4 +1,4 @@
-"""Documents sent to the admin API: uploaded files and raw text, turned into ingestions."""
+"""Documents sent by admins (HTTP admin API or Telegram): uploaded files and raw text, ingested."""
 
 from __future__ import annotations
 
