@@ -13,7 +13,7 @@ import numpy as np
 
 from retrieval.chroma_store import ChromaStore, connect
 from retrieval.dedup import paragraphs
-from retrieval.embedding import Embedder
+from retrieval.embedding import Embedder, Vectors
 from retrieval.errors import VnposError
 from retrieval.indexer import Indexer
 from retrieval.ingestion import Prepared, prepare
@@ -117,13 +117,17 @@ class KnowledgeBase:
         filters: SearchFilters = NO_FILTERS,
         language: str | None = None,
         mode: SearchMode = "hybrid",
+        query_vector: Vectors | None = None,
     ) -> list[SearchHit]:
         """Return the ``k`` chunks most relevant to ``query``, at most a few per document.
 
         ``language`` is the query's language when the caller knows it (else detected);
-        ``mode`` "dense" or "keyword" ranks by one side only.
+        ``mode`` "dense" or "keyword" ranks by one side only; ``query_vector`` is the
+        query's embedding when the caller already has it.
         """
-        found = self.candidates(query, k=k, filters=filters, language=language)
+        found = self.candidates(
+            query, k=k, filters=filters, language=language, query_vector=query_vector
+        )
         return fuse(
             found,
             k=k,
@@ -139,11 +143,14 @@ class KnowledgeBase:
         k: int = 5,
         filters: SearchFilters = NO_FILTERS,
         language: str | None = None,
+        query_vector: Vectors | None = None,
     ) -> Candidates:
         """Return what dense and keyword search find for ``query``, unranked."""
         self._refresh_if_changed()
         found = Candidates(query_language=language or detect_language(query))
-        vector = self.embedder.embed_queries([query])[0]
+        vector = (
+            query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
+        )
         n = max(self.config.candidates, 4 * k)
         for chunk, cosine in self._store.query(vector, n=n, filters=filters):
             found.chunks[chunk.chunk_id] = chunk

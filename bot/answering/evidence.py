@@ -91,10 +91,12 @@ class EvidenceFinder:
 
     def find(self, question: str, *, language: str) -> Evidence:
         """Return the evidence the knowledge base holds for ``question``."""
-        hits = self.knowledge_base.search(question, k=self.config.hits, language=language)
+        query = self.vectors.queries([question])[0]
+        hits = self.knowledge_base.search(
+            question, k=self.config.hits, language=language, query_vector=query
+        )
         titles = tuple(dict.fromkeys(hit.chunk.meta.title for hit in hits))
         terms = key_terms(question)
-        query = self.vectors.queries([question])[0]
         ranked = self.scorer.rank(question, query, language=language, hits=hits)
         if not ranked:
             return Evidence(question, language, (), terms, frozenset(), 0.0, 0.0, titles)
