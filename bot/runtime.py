@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering import AbstentionPolicy, Answerer, build_chat_client
@@ -14,10 +15,26 @@ from retrieval.knowledge_base import KnowledgeBase
 log = logging.getLogger(__name__)
 
 
-def open_knowledge_base(settings: Settings) -> KnowledgeBase:
-    """Load the embedding model (building the bundled one on first use) and open the index."""
+def open_knowledge_base(
+    settings: Settings,
+    *,
+    role: str = "cli",
+    on_wait: Callable[[str], None] | None = None,
+    repairing: bool = False,
+) -> KnowledgeBase:
+    """Load the embedding model (building the bundled one on first use) and open the index.
+
+    ``role`` says what this process is ("cli", "serve", "bot") to whoever has to wait for
+    it; ``on_wait`` is told when we wait for another process (else a held store raises).
+    """
     embedder = load_embedder(settings.embedding_model, settings.model_cache_dir)
-    return KnowledgeBase.open(settings.knowledge_base_config(), embedder)
+    return KnowledgeBase.open(
+        settings.knowledge_base_config(),
+        embedder,
+        role=role,
+        on_wait=on_wait,
+        repairing=repairing,
+    )
 
 
 @dataclass
@@ -35,17 +52,23 @@ class Services:
         self.knowledge_base.close()
 
 
-def open_services(settings: Settings) -> Services:
+def open_services(
+    settings: Settings, *, role: str = "cli", on_wait: Callable[[str], None] | None = None
+) -> Services:
     """Open the knowledge base, the app store in DATA_DIR/app.sqlite3 and the answerer.
 
     The LLM client is built when VNPOS_LLM_PROVIDER is not "none".
     """
-    knowledge_base = open_knowledge_base(settings)
-    store = AppStore(settings.data_dir / "app.sqlite3")
-    chat_client = None
-    if settings.llm_provider != "none":
-        chat_client = build_chat_client(settings)
-        log.info("answers are written by %s and checked against the sources", chat_client.name)
+    knowledge_base = open_knowledge_base(settings, role=role, on_wait=on_wait)
+    try:
+        store = AppStore(settings.data_dir / "app.sqlite3")
+        chat_client = None
+        if settings.llm_provider != "none":
+            chat_client = build_chat_client(settings)
+            log.info("answers are written by %s and checked against the sources", chat_client.name)
+    except BaseException:
+        knowledge_base.close()
+        raise
     policy = (
         AbstentionPolicy()
         if settings.abstain_min_margin is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Annotated, Literal
@@ -9,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from retrieval.knowledge_base import KnowledgeBaseConfig
+from retrieval.config import KnowledgeBaseConfig
 
 
 def _split_commas(value: object) -> object:
@@ -32,7 +33,11 @@ class Settings(BaseSettings):
     embedding_model: str = "bundled"
     model_dir: Path | None = None
     max_file_mb: float = 50.0
-    url_timeout_s: float = 20.0
+    url_timeout_s: float = 20.0  # each network operation of a URL download
+    url_deadline_s: float = 60.0  # a whole URL download, redirects included
+    # Hosts, addresses or networks (CIDR) that URL ingestion may reach although they are
+    # not public (intranet sources); everything else private is refused.
+    url_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     llm_provider: Literal["none", "openai", "ollama"] = "none"
     llm_base_url: str | None = None
@@ -56,11 +61,27 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    header_timeout_s: float = 10.0  # a client that takes longer to send headers is dropped
+    # Reverse proxies (addresses or CIDR) whose X-Forwarded-For names the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    retention_days: int = 90  # stored questions and answers older than this are purged; 0: keep
 
-    @field_validator("telegram_admin_ids", "admin_api_keys", mode="before")
+    @field_validator(
+        "telegram_admin_ids", "admin_api_keys", "url_allowlist", "trusted_proxies", mode="before"
+    )
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network (CIDR)") from None
+        return value
 
     @field_validator("widget_keys", mode="before")
     @classmethod
@@ -93,4 +114,6 @@ class Settings(BaseSettings):
             corpus_dir=self.corpus_dir,
             max_file_bytes=self.max_file_bytes,
             url_timeout=self.url_timeout_s,
+            url_deadline=self.url_deadline_s,
+            url_allowlist=tuple(self.url_allowlist),
         )

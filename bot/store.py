@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -199,6 +199,40 @@ class AppStore:
             latency_ms=row["latency_ms"],
             created_at=row["created_at"],
         )
+
+    def conversation(self, conversation_id: str) -> list[StoredMessage]:
+        """Return every stored answer of a conversation, oldest first (an admin's export)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT message_id FROM messages WHERE conversation_id = ? ORDER BY rowid",
+                (conversation_id,),
+            ).fetchall()
+        return [m for row in rows if (m := self.message(row[0])) is not None]
+
+    def delete_conversation(self, conversation_id: str) -> int:
+        """Delete a conversation's answers and their ratings; return how many answers."""
+        with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM feedback WHERE message_id IN "
+                "(SELECT message_id FROM messages WHERE conversation_id = ?)",
+                (conversation_id,),
+            )
+            return self._db.execute(
+                "DELETE FROM messages WHERE conversation_id = ?", (conversation_id,)
+            ).rowcount
+
+    def purge(self, *, older_than_days: int) -> int:
+        """Delete answers (and their ratings) older than the retention; return how many."""
+        cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat(
+            timespec="microseconds"
+        )
+        with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM feedback WHERE message_id IN "
+                "(SELECT message_id FROM messages WHERE created_at < ?)",
+                (cutoff,),
+            )
+            return self._db.execute("DELETE FROM messages WHERE created_at < ?", (cutoff,)).rowcount
 
     def record_feedback(
         self, *, message_id: str, rating: Rating, comment: str | None, channel: str

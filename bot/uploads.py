@@ -37,14 +37,18 @@ def sanitise_filename(name: str) -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
-def text_doc_id(*, title: str, url: str | None) -> str:
-    """Return the id of a raw-text document: its URL, else ``text/<slug of the title>``."""
+def text_doc_id(*, title: str, url: str | None, text: str) -> str:
+    """Return the id of a raw-text document: its URL, else ``text/<title slug>-<hash>``.
+
+    The slug keeps ids readable; the hash of title and text keeps two documents apart
+    whose titles fold to the same slug ("Thông cáo báo chí", "Thong cao bao chi").
+    """
     if url:
         return url
     ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.encode("ascii", "ignore").decode().lower())
-    slug = slug.strip("-")[:80]
-    return f"text/{slug or hashlib.sha256(title.encode()).hexdigest()[:16]}"
+    digest = hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()[:10]
+    return f"text/{slug.strip('-')[:80] or 'untitled'}-{digest}"
 
 
 async def receive_upload(upload: UploadFile, *, directory: Path, max_bytes: int) -> Path:
@@ -66,7 +70,12 @@ async def receive_upload(upload: UploadFile, *, directory: Path, max_bytes: int)
 
 
 def ingest_upload(
-    knowledge_base: KnowledgeBase, *, received: Path, name: str, directory: Path
+    knowledge_base: KnowledgeBase,
+    *,
+    received: Path,
+    name: str,
+    directory: Path,
+    replace: bool = False,
 ) -> IngestReport:
     """Ingest a received upload as ``directory/name``; keep the file only if it indexed.
 
@@ -80,12 +89,16 @@ def ingest_upload(
         if had_previous:
             os.replace(target, backup)
         os.replace(received, target)
-        report = knowledge_base.ingest_sources([Source(location=str(target), root=directory)])
+        source = Source(location=str(target), root=directory)
+        report = knowledge_base.ingest_sources([source], replace=replace)
         if report.failed:
             target.unlink()
             if had_previous:
                 os.replace(backup, target)
         elif had_previous:
             backup.unlink()
-    report.failed = [(name, reason.replace(str(target), name)) for _, reason in report.failed]
+    report.failed = [
+        (name, reason.replace(str(target.resolve()), name).replace(str(target), name))
+        for _, reason in report.failed
+    ]
     return report

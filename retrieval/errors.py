@@ -1,5 +1,12 @@
 """Errors whose messages are safe to show to the person who caused them."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval.locking import Holder
+
 
 class VnposError(Exception):
     """Base class: the message says what was expected and what was received."""
@@ -10,7 +17,29 @@ class LoadError(VnposError):
 
 
 class StoreError(VnposError):
-    """The vector store or keyword index could not be used."""
+    """A dependency of the knowledge base (Chroma, the registry, the disk) failed.
+
+    ``dependency`` names it for health reports: "chroma", "registry" or "disk".
+    """
+
+    def __init__(self, message: str, *, dependency: str = "chroma") -> None:
+        super().__init__(message)
+        self.dependency = dependency
+
+
+class StoreBusy(StoreError):
+    """Another process holds the knowledge base's lock."""
+
+    def __init__(self, message: str, *, holder: Holder | None = None) -> None:
+        super().__init__(message, dependency="lock")
+        self.holder = holder
+
+
+class InconsistentStore(StoreError):
+    """The registry and the collection disagree in a way only a repair may resolve."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, dependency="registry")
 
 
 class EmbeddingModelError(VnposError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from typing import Any
 
 import docx
@@ -13,6 +14,7 @@ import pypdf
 import trafilatura
 
 from retrieval.errors import LoadError
+from retrieval.sizes import describe_size
 
 __all__ = ["decode_text", "docx_text", "html_meta", "html_text", "normalise", "pdf_text"]
 
@@ -24,6 +26,12 @@ _VIETNAMESE = frozenset(
     | set("đĐ“”‘’–—…•«»°·€")
     | set(_TONES[1:])
 )
+# What a document may inflate to before it is parsed: a docx is a zip of XML parts,
+# and a PDF's streams are compressed; both can hide gigabytes in a few hundred kB.
+MAX_DOCX_XML_BYTES = 25_000_000
+MAX_DOCX_MEDIA_RATIO = 3  # media hardly compress: far more than this is a bomb
+MAX_PDF_STREAM_BYTES = 25_000_000
+MAX_TEXT_CHARS = 5_000_000
 _BLOCK_TAG = re.compile(r"p|div|br|li|tr|td|h[1-6]|section|article|header|footer|pre|[uo]l")
 
 
@@ -95,15 +103,44 @@ def pdf_text(data: bytes, *, name: str) -> str:
     Raises:
         LoadError: When the PDF is corrupt, truncated or password-protected.
     """
+    limits = pypdf.get_configuration().with_overwrites(
+        zlib_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        maximum_declared_stream_length=MAX_PDF_STREAM_BYTES,
+    )
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError(f"{name}: the PDF is password-protected")
-        return "\n\n".join(_unwrap(page.extract_text() or "") for page in reader.pages)
+        with pypdf.apply_configuration(limits):
+            return _pdf_pages(pypdf.PdfReader(io.BytesIO(data)), name=name)
     except LoadError:
         raise
+    except pypdf.errors.LimitReachedError:
+        raise LoadError(
+            f"{name}: the PDF's content inflates past the {describe_size(MAX_PDF_STREAM_BYTES)} "
+            "limit per stream (a compression bomb or a huge file)"
+        ) from None
     except Exception:  # pypdf raises many unrelated types on corrupt input
         raise LoadError(f"{name}: not a readable PDF (corrupt or truncated)") from None
+
+
+def _pdf_pages(reader: pypdf.PdfReader, *, name: str) -> str:
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise LoadError(f"{name}: the PDF is password-protected")
+    pages: list[str] = []
+    size = 0
+    for page in reader.pages:
+        # extract_text swallows the decompression limit and returns "": inflate first.
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+        pages.append(_unwrap(page.extract_text() or ""))
+        size += len(pages[-1])
+        if size > MAX_TEXT_CHARS:
+            raise LoadError(
+                f"{name}: the PDF holds more than {MAX_TEXT_CHARS:,} characters of text "
+                "(the limit for one document); split it"
+            )
+    return "\n\n".join(pages)
 
 
 def _unwrap(text: str) -> str:
@@ -127,6 +164,7 @@ def docx_text(data: bytes, *, name: str) -> tuple[str, dict[str, str]]:
     Raises:
         LoadError: When the file is not a readable Word document.
     """
+    _check_docx_size(data, name=name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # zipfile, KeyError, lxml and python-docx errors alike
@@ -135,6 +173,31 @@ def docx_text(data: bytes, *, name: str) -> tuple[str, dict[str, str]]:
     parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
     title = " ".join((document.core_properties.title or "").split())
     return "\n\n".join(parts), ({"title": title} if title else {})
+
+
+def _check_docx_size(data: bytes, *, name: str) -> None:
+    """Refuse a docx whose parts inflate far beyond what a document needs (a zip bomb).
+
+    The sizes come from the zip directory; ``zipfile`` never inflates a member past
+    the size its directory declares, so they bound what python-docx will read.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise LoadError(f"{name}: not a readable DOCX (corrupt or not a Word file)") from None
+    xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    total = sum(m.file_size for m in members)
+    if xml > MAX_DOCX_XML_BYTES:
+        raise LoadError(
+            f"{name}: the DOCX inflates to {describe_size(xml)} of XML, over the "
+            f"{describe_size(MAX_DOCX_XML_BYTES)} limit (a compression bomb or a huge file)"
+        )
+    if total - xml > MAX_DOCX_MEDIA_RATIO * len(data) + 1_000_000:
+        raise LoadError(
+            f"{name}: the DOCX inflates to {describe_size(total)}, far more than its "
+            f"{describe_size(len(data))} (a compression bomb)"
+        )
 
 
 def _parse_html(html: str) -> Any:

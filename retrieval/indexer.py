@@ -4,31 +4,29 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from retrieval.chroma_store import ChromaStore
 from retrieval.chunking import chunk_document
+from retrieval.config import KnowledgeBaseConfig
 from retrieval.dedup import foreign_fingerprints, paragraphs, without_paragraphs
 from retrieval.embedding import Embedder
+from retrieval.errors import StoreError
 from retrieval.ingestion import Prepared, with_text
-from retrieval.keyword_index import KeywordIndex
 from retrieval.registry import Registry
 from retrieval.types import Chunk, Document, IngestReport
-
-if TYPE_CHECKING:
-    from retrieval.knowledge_base import KnowledgeBaseConfig
 
 log = logging.getLogger(__name__)
 
 
 class Indexer:
-    """Writes documents to the vector store, the keyword index and the registry.
+    """Writes documents to the vector store and the registry.
 
-    The registry row is the commit point: chunks are written first, the row next, and
-    the previous version's chunks are dropped last, so a crash at any step leaves either
-    the old version or the new one (leftovers are swept when the knowledge base opens).
+    The registry row is the commit point: chunks are written first, marked with the
+    ingestion's lease, the row next (tombstoning the previous version's chunks), and
+    those chunks are dropped last. A crash at any step leaves the old version or the
+    new one, plus leftovers that only the next holder of the store lock sweeps.
     """
 
     def __init__(
@@ -38,17 +36,19 @@ class Indexer:
         embedder: Embedder,
         store: ChromaStore,
         registry: Registry,
-        keyword: KeywordIndex,
     ) -> None:
         self._config = config
         self._embedder = embedder
         self._store = store
         self._registry = registry
-        self._keyword = keyword
         self._lock = threading.RLock()
 
-    def write_batch(self, batch: list[Prepared], report: IngestReport) -> None:
-        """Index a batch of documents, one embedding call for all their chunks."""
+    def write_batch(self, batch: list[Prepared], report: IngestReport, *, lease: str) -> None:
+        """Index a batch of documents, one embedding call for all their chunks.
+
+        Raises:
+            StoreError: The store or the registry failed; the batch stops there.
+        """
         if not batch:
             return
         with self._lock:
@@ -78,11 +78,10 @@ class Indexer:
             for item, document, chunks in planned:
                 own_vectors = vectors[offset : offset + len(chunks)]
                 offset += len(chunks)
-                self._commit_document(item, document, chunks, own_vectors, report)
+                self._commit_document(item, document, chunks, own_vectors, report, lease)
                 prints = {p.fingerprint for p in item.paragraphs}
                 affected |= set(self._registry.sharing(prints, exclude=item.document.meta.doc_id))
-            self._reattribute(affected - set(in_batch), report)
-            self._keyword.commit()
+            self._reattribute(affected - set(in_batch), report, lease)
 
     def _commit_document(
         self,
@@ -91,32 +90,34 @@ class Indexer:
         chunks: list[Chunk],
         vectors: np.ndarray,
         report: IngestReport,
+        lease: str,
     ) -> None:
         """Write one document: new chunks first, then the registry row, then drop old chunks."""
         doc_id = item.document.meta.doc_id
         old = self._registry.chunk_ids(doc_id)
         existed = self._registry.content_hash(doc_id) is not None
         new_ids = [c.chunk_id for c in chunks]
+        superseded = [i for i in old if i not in set(new_ids)]
+        marks = {"ingestion": lease, "content_hash": indexed.content_hash}
+        self._store.upsert(chunks, vectors, marks)
+        self._registry.put(
+            indexed,
+            full_text=item.document.text,
+            chunk_ids=new_ids,
+            fingerprints=[p.fingerprint for p in item.paragraphs],
+            origin=item.origin,
+            text_hash=item.text_hash,
+            superseded=superseded,
+        )
         try:
-            self._store.upsert(chunks, vectors)
-            self._registry.put(
-                indexed,
-                full_text=item.document.text,
-                chunk_ids=new_ids,
-                fingerprints=[p.fingerprint for p in item.paragraphs],
-            )
-        except Exception:
-            log.exception("could not index %s", doc_id)
-            self._store.delete([i for i in new_ids if i not in old])
-            report.failed.append((item.document.meta.source, f"{doc_id}: could not be indexed"))
-            return
-        self._store.delete([i for i in old if i not in set(new_ids)])
-        self._keyword.remove(old)
-        self._keyword.add((c.chunk_id, c.text) for c in chunks)
+            self._store.delete(superseded)
+            self._registry.clear_tombstones(superseded)
+        except StoreError:
+            log.warning("old chunks of %s stay tombstoned until the next write", doc_id)
         report.chunks += len(chunks)
         (report.updated if existed else report.added).append(doc_id)
 
-    def _reattribute(self, doc_ids: set[str], report: IngestReport) -> None:
+    def _reattribute(self, doc_ids: set[str], report: IngestReport, lease: str) -> None:
         """Re-cut documents that lost paragraphs to a newly ingested original."""
         for doc_id in sorted(doc_ids):
             document = self._registry.full_document(doc_id)
@@ -133,4 +134,6 @@ class Indexer:
                 indexed, max_tokens=self._config.chunk_tokens, overlap=self._config.chunk_overlap
             )
             vectors = self._embedder.embed_passages([c.text for c in chunks])
-            self._commit_document(Prepared(document, own), indexed, chunks, vectors, report)
+            origin = self._registry.origin(doc_id)
+            prepared = Prepared(document, own, origin)
+            self._commit_document(prepared, indexed, chunks, vectors, report, lease)

@@ -12,6 +12,7 @@ from datetime import date
 from retrieval.cleaning import clean_article
 from retrieval.dedup import Paragraph, paragraphs
 from retrieval.errors import LoadError
+from retrieval.fetching import FetchPolicy
 from retrieval.loaders import LoadedDocument, Source, load
 from retrieval.metadata import build_meta
 from retrieval.types import Document, DocumentMeta
@@ -22,10 +23,20 @@ PIPELINE_VERSION = "1"
 
 @dataclass(frozen=True)
 class Prepared:
-    """A document ready to index: cleaned whole text and its paragraph fingerprints."""
+    """A document ready to index: cleaned whole text and its paragraph fingerprints.
+
+    ``origin`` says what it was read from (absolute path, URL, ``text:<id>``), so that
+    two different sources mapping to one id are told apart.
+    """
 
     document: Document
     paragraphs: list[Paragraph]
+    origin: str | None = None
+
+    @property
+    def text_hash(self) -> str:
+        """Return the hash of the cleaned text: equal for exact duplicates."""
+        return hashlib.sha256(self.document.text.encode()).hexdigest()
 
 
 def content_hash(text: str, declared: dict[str, str]) -> str:
@@ -37,19 +48,19 @@ def content_hash(text: str, declared: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def prepare_loaded(loaded: LoadedDocument) -> Prepared:
+def prepare_loaded(loaded: LoadedDocument, *, origin: str | None = None) -> Prepared:
     """Clean and describe a loaded document."""
     cleaned = clean_article(loaded.text)
     if not cleaned.strip():
         raise LoadError(f"{loaded.source}: no article text left after removing page furniture")
     meta = build_meta(loaded, cleaned, loaded.text)
     document = Document(meta, cleaned, content_hash(loaded.text, loaded.declared))
-    return Prepared(document, paragraphs(cleaned))
+    return Prepared(document, paragraphs(cleaned), origin)
 
 
-def prepare(source: Source, *, max_bytes: int, timeout: float) -> Prepared:
+def prepare(source: Source, policy: FetchPolicy) -> Prepared:
     """Load, clean and describe one source; raises LoadError with a user-safe message."""
-    return prepare_loaded(load(source, max_bytes=max_bytes, timeout=timeout))
+    return prepare_loaded(load(source, policy), origin=source.origin)
 
 
 def prepare_text(
@@ -77,7 +88,7 @@ def prepare_text(
     loaded = LoadedDocument(
         doc_id=doc_id, source=url or doc_id, text=text, declared=declared, is_html=False
     )
-    return prepare_loaded(loaded)
+    return prepare_loaded(loaded, origin=url or f"text:{doc_id}")
 
 
 def with_text(document: Document, text: str) -> Document:

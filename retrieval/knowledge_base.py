@@ -1,56 +1,50 @@
-"""The knowledge base: ingestion, deletion and search over Chroma plus a keyword index."""
+"""The knowledge base: ingestion, deletion and search over Chroma plus a keyword index.
+
+Embedded Chroma is owned by one process at a time: opening the knowledge base takes the
+store lock for the life of the process. With a Chroma server, writers take the lock for
+each write. Every write runs under a lease, and only dead leases' chunks are ever swept.
+"""
 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
+from chromadb.api import ClientAPI
 
-from retrieval.chroma_store import ChromaStore, connect
-from retrieval.dedup import paragraphs
+from retrieval.chroma_store import ChromaStore, connect, describe_location
+from retrieval.config import KnowledgeBaseConfig
+from retrieval.consistency import Consistency, check, sweep_dead_leases
 from retrieval.embedding import Embedder, Vectors
-from retrieval.errors import VnposError
+from retrieval.errors import InconsistentStore, StoreBusy, StoreError
 from retrieval.indexer import Indexer
-from retrieval.ingestion import Prepared, prepare
-from retrieval.keyword_index import KeywordIndex
+from retrieval.ingestion import Prepared
+from retrieval.keyword_mirror import KeywordMirror
 from retrieval.language import detect_language
 from retrieval.loaders import Source, discover
+from retrieval.locking import StoreLock
 from retrieval.registry import Registry
-from retrieval.search import Candidates, FusionWeights, SearchMode, fuse
+from retrieval.repair import RepairReport
+from retrieval.search import Candidates, SearchMode, fuse
 from retrieval.types import (
     NO_FILTERS,
+    Chunk,
     IngestReport,
     SearchFilters,
     SearchHit,
     StoredDocument,
 )
+from retrieval.writer import Writer
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class KnowledgeBaseConfig:
-    """Where the knowledge base lives and how it cuts and searches documents."""
-
-    data_dir: Path
-    chroma_url: str | None = None
-    collection: str = "vnpos"
-    corpus_dir: Path | None = None
-    max_file_bytes: int = 50_000_000
-    url_timeout: float = 20.0
-    chunk_tokens: int = 220
-    chunk_overlap: int = 40
-    per_document: int = 3
-    candidates: int = 40
-    batch_chunks: int = 128
-    fusion: FusionWeights = field(default_factory=FusionWeights)
+# Below this, the data dir's disk counts as full: SQLite and Chroma cannot commit safely.
+MIN_FREE_BYTES = 50_000_000
+Waiting = Callable[[str], None]
 
 
 class KnowledgeBase:
@@ -63,33 +57,84 @@ class KnowledgeBase:
         embedder: Embedder,
         store: ChromaStore,
         registry: Registry,
+        lock: StoreLock,
+        on_wait: Waiting | None = None,
+        repairing: bool = False,
     ) -> None:
         self.config = config
         self.embedder = embedder
         self._store = store
         self._registry = registry
-        self._keyword = KeywordIndex()
-        self._generation = -1
-        self._write_lock = threading.RLock()
-        self._indexer = Indexer(
-            config=config, embedder=embedder, store=store, registry=registry, keyword=self._keyword
+        self._lock = lock
+        self._on_wait = on_wait
+        self._keyword = KeywordMirror(registry, store)
+        self._mutex = threading.RLock()
+        self._writer = Writer(
+            config=config,
+            indexer=Indexer(config=config, embedder=embedder, store=store, registry=registry),
+            store=store,
+            registry=registry,
+            lock=lock,
+            keyword=self._keyword,
+            on_wait=on_wait,
+            mutex=self._mutex,
         )
-        self._reconcile()
+        self.embedded = config.chroma_url is None
+        if self.embedded:
+            lock.acquire(on_wait=on_wait)
+        try:
+            self._sweep_if_idle()
+            if not repairing:
+                self._refuse_lost_registry()
+            self._keyword.load()
+        except BaseException:
+            lock.release()
+            raise
 
     @classmethod
-    def open(cls, config: KnowledgeBaseConfig, embedder: Embedder) -> KnowledgeBase:
-        """Open (creating if needed) the knowledge base described by ``config``."""
-        client = connect(data_dir=config.data_dir, chroma_url=config.chroma_url)
-        return cls(
-            config=config,
-            embedder=embedder,
-            store=ChromaStore(client, config.collection),
-            registry=Registry(config.data_dir / "vnpos.sqlite3"),
-        )
+    def open(
+        cls,
+        config: KnowledgeBaseConfig,
+        embedder: Embedder,
+        *,
+        role: str = "cli",
+        on_wait: Waiting | None = None,
+        repairing: bool = False,
+    ) -> KnowledgeBase:
+        """Open (creating if needed) the knowledge base described by ``config``.
+
+        ``on_wait`` is told when another process holds the store and we wait for it
+        (without it, a held store raises ``StoreBusy``); ``repairing`` opens a registry
+        that lost its documents, for ``repair`` to rebuild it.
+        """
+        location = describe_location(data_dir=config.data_dir, chroma_url=config.chroma_url)
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+
+        def client() -> ClientAPI:
+            return connect(data_dir=config.data_dir, chroma_url=config.chroma_url)
+
+        lock = StoreLock(config.data_dir / "vnpos.lock", role=role)
+        if config.chroma_url is None:
+            # Take the lock before touching embedded Chroma: its owner may be writing.
+            lock.acquire(on_wait=on_wait)
+        try:
+            return cls(
+                config=config,
+                embedder=embedder,
+                store=ChromaStore(client(), config.collection, location=location, reconnect=client),
+                registry=Registry(config.data_dir / "vnpos.sqlite3"),
+                lock=lock,
+                on_wait=on_wait,
+                repairing=repairing,
+            )
+        finally:
+            lock.release()
 
     def close(self) -> None:
-        """Release the registry's database connection."""
+        """Release the store lock and the registry's database connection."""
         self._registry.close()
+        if self.embedded:
+            self._lock.release()
 
     # ---- reading -------------------------------------------------------------------
 
@@ -108,6 +153,26 @@ class KnowledgeBase:
     def chunk_count(self) -> int:
         """Return the number of chunks in the vector store."""
         return self._store.count()
+
+    def health(self) -> dict[str, str]:
+        """Return each dependency's state: "ok", or what is wrong with it."""
+        states = {}
+        for name, probe in (("chroma", self._store.count), ("registry", self._registry.count)):
+            try:
+                probe()
+                states[name] = "ok"
+            except StoreError as exc:
+                states[name] = "down" if name == "chroma" else "unreadable"
+                log.warning("health: %s", exc)
+        free = shutil.disk_usage(self.config.data_dir).free
+        states["disk"] = "ok" if free >= MIN_FREE_BYTES else f"full ({free // 1_000_000} MB free)"
+        return states
+
+    def check(self) -> Consistency:
+        """Compare the registry with the collection (changes nothing)."""
+        with self._mutex:
+            live = not self.embedded and not self._lock.is_free()
+            return check(self._registry, self._store, leases_live=live)
 
     def search(
         self,
@@ -129,11 +194,7 @@ class KnowledgeBase:
             query, k=k, filters=filters, language=language, query_vector=query_vector
         )
         return fuse(
-            found,
-            k=k,
-            per_document=self.config.per_document,
-            weights=self.config.fusion,
-            mode=mode,
+            found, k=k, per_document=self.config.per_document, weights=self.config.fusion, mode=mode
         )
 
     def candidates(
@@ -146,129 +207,98 @@ class KnowledgeBase:
         query_vector: Vectors | None = None,
     ) -> Candidates:
         """Return what dense and keyword search find for ``query``, unranked."""
-        self._refresh_if_changed()
+        self._keyword.refresh()
         found = Candidates(query_language=language or detect_language(query))
         vector = (
             query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
         )
         n = max(self.config.candidates, 4 * k)
-        for chunk, cosine in self._store.query(vector, n=n, filters=filters):
+        for chunk, cosine in self._dense(vector, n=n, filters=filters):
+            if not self._keyword.holds(chunk.chunk_id):
+                continue
             found.chunks[chunk.chunk_id] = chunk
             found.dense[chunk.chunk_id] = cosine
         found.dense_ids = set(found.dense)
         allowed = self._store.ids_matching(filters) if filters != NO_FILTERS else None
+        vietnamese = found.query_language == "vi"
         found.keyword = dict(
-            self._keyword.search(
-                query, k=n, allowed=allowed, vietnamese=found.query_language == "vi"
-            )
+            self._keyword.search(query, k=n, allowed=allowed, vietnamese=vietnamese)
         )
         missing = [chunk_id for chunk_id in found.keyword if chunk_id not in found.dense]
         for chunk, chunk_vector in self._store.fetch(missing):
             found.chunks[chunk.chunk_id] = chunk
             found.dense[chunk.chunk_id] = float(np.dot(chunk_vector, vector))
+        # A keyword hit the store no longer holds (deleted meanwhile) is left out.
+        found.keyword = {i: s for i, s in found.keyword.items() if i in found.chunks}
         return found
+
+    def _dense(
+        self, vector: Vectors, *, n: int, filters: SearchFilters
+    ) -> list[tuple[Chunk, float]]:
+        """Query the store; after a stale-handle failure reopen it, else answer from keywords."""
+        try:
+            return self._store.query(vector, n=n, filters=filters)
+        except StoreError:
+            log.warning("dense search failed; reopening the collection", exc_info=True)
+        self._store.reopen()
+        try:
+            return self._store.query(vector, n=n, filters=filters)
+        except StoreError:
+            self._store.count()  # raises when the store is down rather than inconsistent
+            log.exception("dense search still fails; answering from the keyword index alone")
+            return []
 
     # ---- writing -------------------------------------------------------------------
 
-    def ingest(self, locations: Sequence[str], progress: Progress | None = None) -> IngestReport:
-        """Ingest files, directories and URLs; failures are reported, never raised."""
+    def ingest(
+        self, locations: Sequence[str], progress: Progress | None = None, *, replace: bool = False
+    ) -> IngestReport:
+        """Ingest files, directories and URLs; document failures are reported, not raised."""
         sources = discover(locations, corpus_root=self.config.corpus_dir)
-        return self.ingest_sources(sources, progress)
+        return self.ingest_sources(sources, progress, replace=replace)
 
     def ingest_sources(
-        self, sources: Sequence[Source], progress: Progress | None = None
+        self, sources: Sequence[Source], progress: Progress | None = None, *, replace: bool = False
     ) -> IngestReport:
-        """Ingest already discovered sources in embedding-sized batches."""
-        report = IngestReport()
-        started = time.perf_counter()
-        batch: list[Prepared] = []
-        batch_chunks = 0
-        for source in sources:
-            try:
-                prepared = prepare(
-                    source, max_bytes=self.config.max_file_bytes, timeout=self.config.url_timeout
-                )
-            except VnposError as exc:
-                report.failed.append((source.location, str(exc)))
-            else:
-                if self._registry.content_hash(prepared.document.meta.doc_id) == (
-                    prepared.document.content_hash
-                ):
-                    report.skipped.append(prepared.document.meta.doc_id)
-                else:
-                    batch.append(prepared)
-                    batch_chunks += max(1, len(prepared.document.text) // 600)
-            if progress:
-                progress(1)
-            if batch_chunks >= self.config.batch_chunks:
-                self._write(batch, report)
-                batch, batch_chunks = [], 0
-        self._write(batch, report)
-        report.seconds = time.perf_counter() - started
-        return report
+        """Ingest already discovered sources (see ``Writer.ingest_sources``)."""
+        return self._writer.ingest_sources(sources, progress, replace=replace)
 
-    def ingest_prepared(self, prepared: Prepared) -> IngestReport:
+    def ingest_prepared(self, prepared: Prepared, *, replace: bool = False) -> IngestReport:
         """Ingest one document prepared by the caller (raw text from the admin API)."""
-        report = IngestReport()
-        started = time.perf_counter()
-        if self._registry.content_hash(prepared.document.meta.doc_id) == (
-            prepared.document.content_hash
-        ):
-            report.skipped.append(prepared.document.meta.doc_id)
-        else:
-            self._write([prepared], report)
-        report.seconds = time.perf_counter() - started
-        return report
+        return self._writer.ingest_prepared(prepared, replace=replace)
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the index; return False if it was not there."""
-        with self._write_lock:
-            old = self._registry.chunk_ids(doc_id)
-            if not self._registry.delete(doc_id):
-                return False
-            self._store.delete(old)
-            self._keyword.remove(old)
-            self._keyword.commit()
-            self._generation = self._registry.generation()
-        return True
+        return self._writer.delete(doc_id)
+
+    def repair(self) -> RepairReport:
+        """Make the registry and the collection agree (adopt, drop, re-embed)."""
+        return self._writer.repair()
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
-        """Re-chunk and re-embed every registered document from its stored text."""
-        report = IngestReport()
-        started = time.perf_counter()
-        prepared = []
-        for stored in self._registry.documents():
-            document = self._registry.full_document(stored.meta.doc_id)
-            if document is not None:
-                prepared.append(Prepared(document, paragraphs(document.text)))
-        for i in range(0, len(prepared), 32):
-            self._write(prepared[i : i + 32], report)
-            if progress:
-                progress(len(prepared[i : i + 32]))
-        report.updated, report.added = report.updated + report.added, []
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _write(self, batch: list[Prepared], report: IngestReport) -> None:
-        with self._write_lock:
-            self._indexer.write_batch(batch, report)
-            self._generation = self._registry.generation()
+        """Repair, then re-chunk and re-embed every registered document from its text."""
+        return self._writer.reindex(progress)
 
     # ---- consistency ---------------------------------------------------------------
 
-    def _reconcile(self) -> None:
-        """Drop chunks no registered document version owns, then build the keyword index."""
-        registered = self._registry.all_chunk_ids()
-        stored = list(self._store.iter_chunks())
-        orphans = [c.chunk_id for c in stored if c.chunk_id not in registered]
-        if orphans:
-            log.warning("removing %d chunks left by an interrupted ingestion", len(orphans))
-            self._store.delete(orphans)
-        self._keyword.reset((c.chunk_id, c.text) for c in stored if c.chunk_id in registered)
-        self._generation = self._registry.generation()
+    def _sweep_if_idle(self) -> None:
+        """Sweep dead leases when no other process is writing."""
+        try:
+            with self._lock.hold():
+                sweep_dead_leases(self._registry, self._store)
+        except StoreBusy:
+            log.debug("another process is writing; its leases are left alone")
 
-    def _refresh_if_changed(self) -> None:
-        """Reload the keyword index when another process changed the documents."""
-        if self._registry.generation() != self._generation:
-            with self._write_lock:
-                self._reconcile()
+    def _refuse_lost_registry(self) -> None:
+        """Refuse to run on a registry that lists nothing beside a non-empty collection."""
+        if self._registry.count() or self._registry.leases():
+            return
+        stored = self._store.count()
+        if stored:
+            raise InconsistentStore(
+                f"the registry {self._registry.path} lists no documents, but "
+                f"{self._store.location} holds {stored} chunks in the collection "
+                f"{self.config.collection!r}; nothing was deleted. Point VNPOS_DATA_DIR at "
+                "the data dir that indexed them, or run `vnpos docs repair` to rebuild the "
+                "registry from the collection."
+            )

@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import yaml
 
 from retrieval.errors import LoadError
 from retrieval.extractors import decode_text, docx_text, html_meta, html_text, normalise, pdf_text
+from retrieval.fetching import FetchPolicy, fetch, suffix_of
+from retrieval.sizes import describe_size
 
 __all__ = ["SUPPORTED_EXTENSIONS", "LoadedDocument", "Source", "discover", "load", "load_bytes"]
 
 SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
 DECLARED_FIELDS = ("title", "publisher", "published", "url", "language")
-USER_AGENT = "vnpos/0.1 (document ingestion)"
 _MIME_EXT = {
     "text/html": ".html",
     "application/xhtml+xml": ".html",
@@ -47,15 +47,22 @@ class Source:
 
     @property
     def doc_id(self) -> str:
-        """Return the stable id: the URL, or the path under the root without extension."""
+        """Return the stable id: the URL, or the path under the root without extension.
+
+        Both sides are made absolute first, so the id does not depend on how the path
+        was written (relative, absolute, through "..").
+        """
         if self.is_url:
             return self.location
-        path = Path(self.location)
-        try:
-            relative = path.relative_to(self.root) if self.root is not None else Path(path.name)
-        except ValueError:
-            relative = Path(path.name)
+        path = Path(self.location).resolve()
+        root = self.root.resolve() if self.root is not None else path.parent
+        relative = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
         return relative.with_suffix("").as_posix()
+
+    @property
+    def origin(self) -> str:
+        """Return what the source is, whatever its id: the URL or the absolute path."""
+        return self.location if self.is_url else str(Path(self.location).resolve())
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ def discover(paths: Sequence[str], *, corpus_root: Path | None = None) -> list[S
     return list(found.values())
 
 
-def load(source: Source, *, max_bytes: int = 50_000_000, timeout: float = 20.0) -> LoadedDocument:
+def load(source: Source, policy: FetchPolicy | None = None) -> LoadedDocument:
     r"""Read a source into text and declared metadata.
 
     Declared metadata comes from the document itself (YAML front matter, HTML meta tags,
@@ -117,8 +124,7 @@ def load(source: Source, *, max_bytes: int = 50_000_000, timeout: float = 20.0) 
 
     Args:
         source: What to read.
-        max_bytes: Largest accepted file or response body.
-        timeout: Seconds allowed for each network operation.
+        policy: Size cap for files and downloads, and the limits of URL fetching.
 
     Returns:
         The loaded document; its text is NFC-normalised with "\n" newlines.
@@ -126,17 +132,26 @@ def load(source: Source, *, max_bytes: int = 50_000_000, timeout: float = 20.0) 
     Raises:
         LoadError: With a one-line message naming the source and the reason.
     """
+    policy = policy or FetchPolicy()
+    max_bytes = policy.max_bytes
     name = source.location
     if source.is_url:
-        data, ext, charset = _fetch(name, max_bytes=max_bytes, timeout=timeout)
-        return load_bytes(data, name=name, ext=ext, doc_id=name, charset=charset)
+        download = fetch(name, policy)
+        ext = _MIME_EXT.get(download.content_type) or suffix_of(download)
+        if ext not in SUPPORTED_EXTENSIONS:
+            raise LoadError(
+                f"{name}: unsupported content type {download.content_type or '(none)'!r}"
+            )
+        return load_bytes(download.body, name=name, ext=ext, doc_id=name, charset=download.charset)
     path = Path(name)
     if not path.is_file():
         raise LoadError(f"{name}: file not found")
     _check_extension(name, path.suffix.lower())
     size = path.stat().st_size
     if size > max_bytes:
-        raise LoadError(f"{name}: {_size(size)} is over the {_size(max_bytes)} limit")
+        raise LoadError(
+            f"{name}: {describe_size(size)} is over the {describe_size(max_bytes)} limit"
+        )
     if size == 0:
         raise LoadError(f"{name}: the file is empty")
     loaded = load_bytes(path.read_bytes(), name=name, ext=path.suffix, doc_id=source.doc_id)
@@ -198,50 +213,12 @@ def _check_extension(name: str, ext: str) -> None:
         )
 
 
-def _size(count: int) -> str:
-    """Return a byte count for people: "210.0 MB", "12.5 kB", "10 bytes"."""
-    if count >= 1_000_000:
-        return f"{count / 1e6:.1f} MB"
-    return f"{count / 1e3:.1f} kB" if count >= 1_000 else f"{count} bytes"
-
-
 def _decode_as(data: bytes, charset: str) -> str | None:
     """Decode with a server-declared charset; None when it is unknown or wrong."""
     try:
         return data.decode(charset)
     except (LookupError, UnicodeDecodeError):
         return None
-
-
-def _fetch(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str, str | None]:
-    """Download a URL, stopping past max_bytes; return the body, file type and charset."""
-    headers = {"User-Agent": USER_AGENT}
-    try:
-        with (
-            httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                raise LoadError(f"{url}: the server answered HTTP {response.status_code}")
-            mime = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            ext = _MIME_EXT.get(mime) or Path(response.url.path).suffix.lower()
-            if ext not in SUPPORTED_EXTENSIONS:
-                raise LoadError(f"{url}: unsupported content type {mime or '(none)'!r}")
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body.extend(chunk)
-                if len(body) > max_bytes:
-                    raise LoadError(f"{url}: the response is over the {_size(max_bytes)} limit")
-            charset = response.charset_encoding
-    except httpx.TimeoutException:
-        raise LoadError(f"{url}: no answer within {timeout:g} s (timed out)") from None
-    except httpx.ConnectError:
-        raise LoadError(f"{url}: could not connect (unreachable or refused)") from None
-    except httpx.HTTPError as exc:
-        raise LoadError(f"{url}: the request failed ({type(exc).__name__})") from None
-    if not body:
-        raise LoadError(f"{url}: the response is empty")
-    return bytes(body), ext, charset
 
 
 def _sidecar(path: Path) -> dict[str, str]:

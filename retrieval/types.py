@@ -86,6 +86,7 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, original's id)
     chunks: int = 0
     seconds: float = 0.0
 
@@ -96,8 +97,10 @@ class IngestReport:
 
     def summary(self) -> str:
         """Return the one-line summary printed after an ingestion run."""
+        count = len(self.duplicates)
+        duplicates = f", {count} duplicate{'' if count == 1 else 's'}" if count else ""
         return (
             f"added {len(self.added)}, updated {len(self.updated)}, "
-            f"skipped {len(self.skipped)}, failed {len(self.failed)} documents; "
+            f"skipped {len(self.skipped)}, failed {len(self.failed)} documents{duplicates}; "
             f"{self.chunks} chunks in {self.seconds:.1f}s"
         )

@@ -9,10 +9,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import uvicorn
+
+from bot.settings import Settings
+from bot.web.server import uvicorn_config
 
 
 def free_port() -> int:
@@ -35,32 +39,56 @@ def wait_for(url: str, *, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{url} did not come up within {timeout}s")
 
 
+@dataclass
+class ChromaProcess:
+    """A running ``chroma run``: its URL, and a way to stop it early."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
 @contextmanager
-def chroma_server(path: Path) -> Iterator[str]:
-    """Run ``chroma run`` on a free loopback port; yield its URL."""
-    port = free_port()
+def chroma_process(path: Path, *, port: int | None = None) -> Iterator[ChromaProcess]:
+    """Run ``chroma run`` on a free loopback port (or ``port``) until the block ends."""
+    port = port or free_port()
     executable = shutil.which("chroma") or str(Path(__file__).parents[1] / ".venv/bin/chroma")
     process = subprocess.Popen(
         [executable, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
+    running = ChromaProcess(f"http://127.0.0.1:{port}", process)
     try:
-        wait_for(f"{url}/api/v2/heartbeat")
-        yield url
+        wait_for(f"{running.url}/api/v2/heartbeat")
+        yield running
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        running.stop()
+
+
+@contextmanager
+def chroma_server(path: Path, *, port: int | None = None) -> Iterator[str]:
+    """Run ``chroma run`` on a free loopback port (or ``port``); yield its URL."""
+    with chroma_process(path, port=port) as running:
+        yield running.url
 
 
 @contextmanager
 def serve_app(
-    app: object, *, ready_path: str = "/healthz", timeout: float = 120.0
+    app: object,
+    *,
+    ready_path: str = "/healthz",
+    timeout: float = 120.0,
+    settings: Settings | None = None,
 ) -> Iterator[str]:
-    """Run an ASGI app under a real uvicorn on a free loopback port; yield its base URL."""
+    """Run an ASGI app under uvicorn, configured as `vnpos serve` runs it; yield its URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
+    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+    config = uvicorn_config(app, settings, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

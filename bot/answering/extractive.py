@@ -35,7 +35,7 @@ def citation(n: int, meta: DocumentMeta, quote: str) -> Citation:
         publisher=meta.publisher,
         published=meta.published.isoformat() if meta.published else None,
         url=meta.url,
-        source=meta.url or meta.source,
+        source=meta.url or meta.doc_id,
         quote=quote,
     )
 

@@ -16,6 +16,7 @@ class Strings:
     no_answer: str
     nearest: str
     error: str
+    not_a_question: str
     date: str
     months: tuple[str, ...]
     quote_open: str = "“"
@@ -34,6 +35,7 @@ STRINGS: dict[str, Strings] = {
         "answer it.",
         nearest="The nearest topics they do cover: {topics}.",
         error="Sorry, the answer could not be produced. Please try again.",
+        not_a_question="Please write your question in words; I could not find one in your message.",
         date="{d} {month} {y}",
         months=(
             "January",
@@ -56,6 +58,8 @@ STRINGS: dict[str, Strings] = {
         "không thể trả lời.",
         nearest="Các chủ đề gần nhất mà các nguồn có đề cập: {topics}.",
         error="Xin lỗi, không thể tạo câu trả lời. Vui lòng thử lại.",
+        not_a_question="Vui lòng viết câu hỏi bằng chữ; tôi không tìm thấy câu hỏi nào trong "
+        "tin nhắn của bạn.",
         date="ngày {d}/{m}/{y}",
         months=_NUMERIC_MONTHS,
     ),
@@ -66,6 +70,8 @@ STRINGS: dict[str, Strings] = {
         "question ; je ne peux donc pas y répondre.",
         nearest="Les sujets les plus proches qu'elles abordent : {topics}.",
         error="Désolé, la réponse n'a pas pu être produite. Veuillez réessayer.",
+        not_a_question="Veuillez écrire votre question en toutes lettres ; je n'en ai trouvé "
+        "aucune dans votre message.",
         date="{d} {month} {y}",
         months=(
             "janvier",
@@ -92,6 +98,7 @@ STRINGS: dict[str, Strings] = {
         "que no puedo responderla.",
         nearest="Los temas más cercanos que sí tratan: {topics}.",
         error="Lo siento, no se pudo generar la respuesta. Inténtelo de nuevo.",
+        not_a_question="Escriba su pregunta con palabras; no encontré ninguna en su mensaje.",
         date="{d} de {month} de {y}",
         months=(
             "enero",
@@ -118,6 +125,8 @@ STRINGS: dict[str, Strings] = {
         nearest="Die nächstliegenden Themen, die sie behandeln: {topics}.",
         error="Entschuldigung, die Antwort konnte nicht erstellt werden. Bitte versuchen "
         "Sie es erneut.",
+        not_a_question="Bitte schreiben Sie Ihre Frage in Worten; in Ihrer Nachricht habe ich "
+        "keine gefunden.",
         date="{d}. {month} {y}",
         months=(
             "Januar",
@@ -143,6 +152,7 @@ STRINGS: dict[str, Strings] = {
         "я не могу на него ответить.",
         nearest="Ближайшие темы, которые в них освещаются: {topics}.",
         error="Извините, не удалось подготовить ответ. Попробуйте ещё раз.",
+        not_a_question="Пожалуйста, напишите вопрос словами: в вашем сообщении я его не нашёл.",
         date="{d} {month} {y} г.",
         months=(
             "января",
@@ -166,6 +176,7 @@ STRINGS: dict[str, Strings] = {
         no_answer="本系统收录的官方资料没有涉及这个问题，因此无法回答。",
         nearest="资料中最接近的主题：{topics}。",
         error="抱歉，无法生成回答，请重试。",
+        not_a_question="请用文字写下您的问题；您的消息中没有可回答的问题。",
         date="{y}年{m}月{d}日",
         months=_NUMERIC_MONTHS,
         separator="，",
@@ -176,6 +187,7 @@ STRINGS: dict[str, Strings] = {
         no_answer="ここに収録されている公式資料はこの質問を扱っていないため、お答えできません。",
         nearest="資料が扱っている最も近いテーマは次のとおりです：{topics}。",
         error="申し訳ありません。回答を作成できませんでした。もう一度お試しください。",
+        not_a_question="質問を文字で書いてください。メッセージに質問が見つかりませんでした。",
         date="{y}年{m}月{d}日",
         months=_NUMERIC_MONTHS,
         quote_open="「",
@@ -188,6 +200,7 @@ STRINGS: dict[str, Strings] = {
         no_answer="이곳에 보관된 공식 자료에는 이 질문에 대한 내용이 없어 답변할 수 없습니다.",
         nearest="자료에서 다루는 가장 가까운 주제는 다음과 같습니다: {topics}.",
         error="죄송합니다. 답변을 생성하지 못했습니다. 다시 시도해 주세요.",
+        not_a_question="질문을 글로 적어 주세요. 메시지에서 질문을 찾지 못했습니다.",
         date="{y}년 {m}월 {d}일",
         months=_NUMERIC_MONTHS,
     ),

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
+
+from bot.answering.localisation import LANGUAGE_NAMES
 
 MAX_QUESTION_CHARS = 2000
+
+Reason = Literal["not_covered", "off_topic", "missing_terms", "low_confidence", "not_a_question"]
 
 
 class AskRequest(BaseModel):
     """A reader's question; ``language`` forces the answer language (ISO 639-1)."""
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    language: str | None = Field(default=None, min_length=2, max_length=8)
+    language: Annotated[
+        str | None,
+        WithJsonSchema({"anyOf": [{"enum": sorted(LANGUAGE_NAMES)}, {"type": "null"}]}),
+    ] = Field(default=None, description="A supported ISO 639-1 code (a region is ignored)")
     conversation_id: str | None = Field(default=None, max_length=64)
+
+    @field_validator("language")
+    @classmethod
+    def _supported(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.replace("_", "-").split("-")[0].lower()
+        if code not in LANGUAGE_NAMES:
+            raise ValueError(
+                f"unsupported language {value[:8]!r}; expected one of "
+                + ", ".join(sorted(LANGUAGE_NAMES))
+            )
+        return code
 
 
 class Citation(BaseModel):
@@ -39,6 +59,9 @@ class AskResponse(BaseModel):
     conversation_id: str
     message_id: str
     citations: list[Citation]
+    reason: Reason | None = Field(
+        default=None, description="Why it was not answered (null when answered)"
+    )
 
 
 class StreamEvent(BaseModel):

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.answering.abstention import AbstentionPolicy, Decision
+from bot.answering.abstention import AbstentionPolicy, Decision, Reason
 from bot.answering.conversation import Resolved, resolve
 from bot.answering.evidence import Evidence, EvidenceConfig, EvidenceFinder
 from bot.answering.extractive import Draft, extractive_answer, refusal
@@ -19,6 +19,7 @@ from bot.answering.generation import Generation, LlmAnswerer, Outcome
 from bot.answering.llm import ChatClient
 from bot.answering.localisation import strings
 from bot.answering.models import AskRequest, AskResponse, StreamEvent
+from bot.answering.models import Reason as ResponseReason
 from bot.answering.prompting import sources_for
 from bot.answering.validation import AnswerValidator
 from bot.answering.vectors import SentenceVectors
@@ -89,6 +90,8 @@ class Answerer:
 
     def ask(self, request: AskRequest, *, channel: str = "api") -> AskResponse:
         """Answer ``request`` and record the answer."""
+        if not is_question(request.question):
+            return self._not_a_question(request)
         question = self._prepare(request)
         if self.llm is None or not question.decision.answer:
             return self._finish(question, self._plain_draft(question), channel)
@@ -101,6 +104,12 @@ class Answerer:
     ) -> AsyncIterator[StreamEvent]:
         """Yield the answer as ``delta`` events, then ``citations`` and ``done`` (or ``error``)."""
         language = request.language or "en"
+        if not is_question(request.question):
+            response = self._not_a_question(request)
+            yield StreamEvent(event="delta", data=response.answer)
+            yield StreamEvent(event="citations", data="[]")
+            yield StreamEvent(event="done", data=response.model_dump_json())
+            return
         try:
             question = await asyncio.to_thread(self._prepare, request)
             language = question.language
@@ -132,6 +141,20 @@ class Answerer:
         citations = [c.model_dump() for c in response.citations]
         yield StreamEvent(event="citations", data=json.dumps(citations, ensure_ascii=False))
         yield StreamEvent(event="done", data=response.model_dump_json())
+
+    def _not_a_question(self, request: AskRequest) -> AskResponse:
+        """Refuse a message with no letter or digit in it, without searching."""
+        language = request.language or "en"
+        log.info("answered=False reason=not_a_question language=%s", language)
+        return AskResponse(
+            answer=strings(language).not_a_question,
+            language=language,
+            answered=False,
+            conversation_id=request.conversation_id or uuid.uuid4().hex,
+            message_id=uuid.uuid4().hex,
+            citations=[],
+            reason="not_a_question",
+        )
 
     def _prepare(self, request: AskRequest) -> _Question:
         started = time.perf_counter()
@@ -204,13 +227,15 @@ class Answerer:
     ) -> AskResponse:
         """Build the response, record it and report it to the hook."""
         mode = mode or ("llm" if self.llm is not None else "extractive")
+        answered = question.decision.answer if answered is None else answered
         response = AskResponse(
             answer=draft.text,
             language=question.language,
-            answered=question.decision.answer if answered is None else answered,
+            answered=answered,
             conversation_id=question.conversation_id,
             message_id=question.message_id,
             citations=list(draft.citations),
+            reason=None if answered else _REASONS[question.decision.reason],
         )
         latency_ms = (time.perf_counter() - question.started) * 1000
         log.info(
@@ -222,14 +247,18 @@ class Answerer:
             latency_ms,
         )
         if self.store is not None:
-            self.store.record_answer(
-                response=response,
-                question=question.request.question,
-                channel=channel,
-                mode=mode,
-                latency_ms=latency_ms,
-                resolved_question=question.resolved.question,
-            )
+            try:
+                self.store.record_answer(
+                    response=response,
+                    question=question.request.question,
+                    channel=channel,
+                    mode=mode,
+                    latency_ms=latency_ms,
+                    resolved_question=question.resolved.question,
+                )
+            except Exception:
+                # The reader still gets the answer; only the record (and follow-ups) is lost.
+                log.exception("could not record answer %s", response.message_id)
         if self.on_answer is not None:
             try:
                 self.on_answer(response, mode)
@@ -238,10 +267,23 @@ class Answerer:
         return response
 
 
+_REASONS: dict[Reason, ResponseReason] = {
+    Reason.SUPPORTED: "not_covered",  # an LLM found the sources silent after all
+    Reason.NO_SOURCES: "not_covered",
+    Reason.MISSING_TERMS: "missing_terms",
+    Reason.WEAK_MATCH: "not_covered",
+}
+
+
+def is_question(text: str) -> bool:
+    """Return True when ``text`` holds a letter or a digit (in any script)."""
+    return any(ch.isalnum() for ch in text)
+
+
 def _language(request: AskRequest, resolved: Resolved) -> str:
     """Return the answer language: the one asked for, else the question's own."""
     if request.language:
-        return request.language.replace("_", "-").split("-")[0].lower()
+        return request.language
     letters = sum(ch.isalpha() for ch in request.question)
     if resolved.previous_language and letters < _MIN_LETTERS_TO_DETECT:
         return resolved.previous_language

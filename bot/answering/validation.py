@@ -39,8 +39,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 # stand 0.048-0.092 above it, invented claims on the same topics 0.020-0.041 (the claims
 # of tests/bot/answering/test_validation.py).
 DEFAULT_CLAIM_MARGIN = 0.044
-# Sentences shorter than this ("In short:") state nothing to check.
-_MIN_CLAIM_CHARS = 25
+# A web address or domain in an answer must be in its sources, however short the sentence.
+_LINK = re.compile(r"(?i)\b(?:https?://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b)")
 
 
 class Unsupported(Exception):
@@ -133,7 +133,7 @@ class AnswerValidator:
         by_number = {source.n: source for source in sources}
         wanted = [n for n in cited(sentence) if n in by_number]
         claim = without_citations(sentence).strip()
-        if len(claim) < _MIN_CLAIM_CHARS and not numbers(claim):
+        if not any(ch.isalnum() for ch in claim):
             return CheckedSentence(_with_citations(sentence, []), {})
         quotes = {
             n: quote
@@ -151,6 +151,9 @@ class AnswerValidator:
         )
         if not numbers_ok:
             raise Unsupported(f"a number of {claim[:80]!r} is in no cited source")
+        evidence = " ".join(self._evidence_text(q.source) for q in quotes.values()).lower()
+        if any(link.lower().rstrip(".,;:") not in evidence for link in _LINK.findall(claim)):
+            raise Unsupported(f"a web address of {claim[:80]!r} is in no cited source")
         return CheckedSentence(_with_citations(sentence, list(quotes)), quotes)
 
     def _best_quote(self, claim: str, sources: Sequence[Source]) -> Quote | None:

@@ -8,8 +8,9 @@ import click
 from pydantic import ValidationError
 
 from bot.answering import AskRequest, AskResponse
+from bot.cli.common import load_settings, say
+from bot.cli.remote import running_server
 from bot.runtime import open_services
-from bot.settings import Settings
 
 
 @click.command()
@@ -27,11 +28,19 @@ def ask(question: str, as_json: bool, language: str | None, conversation: str | 
     # Per-step log lines would drown the answer.
     logging.getLogger("retrieval").setLevel(logging.WARNING)
     logging.getLogger("bot.answering").setLevel(logging.WARNING)
-    services = open_services(Settings())
-    try:
-        response = services.answerer.ask(request, channel="cli")
-    finally:
-        services.close()
+    settings = load_settings()
+    remote = running_server(settings)
+    if remote is not None:
+        try:
+            response = remote.ask(request)
+        finally:
+            remote.close()
+    else:
+        services = open_services(settings, on_wait=say)
+        try:
+            response = services.answerer.ask(request, channel="cli")
+        finally:
+            services.close()
     click.echo(response.model_dump_json(indent=2) if as_json else render(response))
 
 

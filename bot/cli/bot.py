@@ -5,20 +5,23 @@ from __future__ import annotations
 import click
 from telegram.error import InvalidToken, NetworkError
 
+from bot.cli.common import load_settings
+from bot.retention import purge_once
 from bot.runtime import open_services
-from bot.settings import Settings
 from bot.telegram import run_polling
 
 
 @click.command()
 def bot() -> None:
     """Run the Telegram bot with long polling (no public URL needed)."""
-    settings = Settings()
+    settings = load_settings()
     if settings.telegram_token is None:
         raise click.ClickException(
             "VNPOS_TELEGRAM_TOKEN is not set; create a bot with @BotFather and set its token"
         )
-    services = open_services(settings)
+    services = open_services(settings, role="bot")
+    if settings.retention_days > 0:
+        purge_once(services, settings.retention_days)
     try:
         run_polling(services)
     except InvalidToken:

@@ -1,22 +1,34 @@
-"""``vnpos docs``: list and delete indexed documents."""
+"""``vnpos docs``: list, delete and repair indexed documents."""
 
 from __future__ import annotations
 
 import click
 
+from bot.cli.common import load_settings, say
+from bot.cli.remote import running_server
 from bot.runtime import open_knowledge_base
-from bot.settings import Settings
 
 
 @click.group()
 def docs() -> None:
-    """List or delete indexed documents."""
+    """List, delete or repair indexed documents."""
 
 
 @docs.command("list")
 def list_documents() -> None:
     """List indexed documents: id, chunks, published date, publisher and title."""
-    knowledge_base = open_knowledge_base(Settings())
+    settings = load_settings()
+    remote = running_server(settings)
+    if remote is not None:
+        rows = remote.get("/api/admin/documents")["documents"]
+        remote.close()
+        for d in rows:
+            click.echo(
+                f"{d['doc_id']}\t{d['chunks']}\t{d['published'] or '-'}\t"
+                f"{d['publisher'] or '-'}\t{d['title']}"
+            )
+        return
+    knowledge_base = open_knowledge_base(settings, on_wait=say)
     try:
         for stored in knowledge_base.documents():
             meta = stored.meta
@@ -31,17 +43,34 @@ def list_documents() -> None:
 @click.argument("doc_ids", nargs=-1, required=True)
 def delete_documents(doc_ids: tuple[str, ...]) -> None:
     """Delete DOC_ID... from the index."""
-    knowledge_base = open_knowledge_base(Settings())
+    settings = load_settings()
+    target = running_server(settings) or open_knowledge_base(settings, on_wait=say)
     missing = []
     try:
         for doc_id in doc_ids:
-            if knowledge_base.delete(doc_id):
+            if target.delete(doc_id):
                 click.echo(f"deleted {doc_id}")
             else:
                 missing.append(doc_id)
     finally:
-        knowledge_base.close()
+        target.close()
     for doc_id in missing:
         click.echo(f"not found: {doc_id} (see `vnpos docs list`)", err=True)
     if missing:
         raise SystemExit(1)
+
+
+@docs.command("repair")
+def repair_documents() -> None:
+    """Bring the registry and the collection back in step (adopt, drop, re-embed)."""
+    settings = load_settings()
+    remote = running_server(settings)
+    if remote is not None:
+        click.echo(remote.post("/api/admin/repair")["summary"])
+        remote.close()
+        return
+    knowledge_base = open_knowledge_base(settings, on_wait=say, repairing=True)
+    try:
+        click.echo(knowledge_base.repair().summary())
+    finally:
+        knowledge_base.close()

@@ -10,9 +10,9 @@ import click
 
 from bot.answering import Answerer, AskRequest, AskResponse, build_chat_client
 from bot.answering.evaluation import EvalFileError, load_items, report_json, report_table, run
+from bot.cli.common import load_settings
 from bot.cli.progress import progress_bar
 from bot.runtime import open_knowledge_base
-from bot.settings import Settings
 
 
 @click.command(name="eval")
@@ -30,7 +30,7 @@ def evaluate(questions: Path, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     logging.getLogger("retrieval").setLevel(logging.WARNING)
     logging.getLogger("bot.answering").setLevel(logging.WARNING)
-    settings = Settings()
+    settings = load_settings()
     knowledge_base = open_knowledge_base(settings)
     chat_client = build_chat_client(settings) if settings.llm_provider != "none" else None
     # No store: evaluation questions must not show up as readers' unanswered questions.

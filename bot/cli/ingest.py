@@ -6,28 +6,46 @@ import logging
 
 import click
 
+from bot.cli.common import load_settings, say
 from bot.cli.progress import progress_bar
+from bot.cli.remote import running_server
 from bot.runtime import open_knowledge_base
-from bot.settings import Settings
 from retrieval.loaders import discover
 
 
 @click.command()
 @click.argument("locations", nargs=-1, required=True)
-def ingest(locations: tuple[str, ...]) -> None:
-    """Ingest PATH|URL...: files (txt, md, html, pdf, docx), folders and web pages."""
+@click.option(
+    "--replace", is_flag=True, help="Let a different file or URL take an id that is taken."
+)
+def ingest(locations: tuple[str, ...], replace: bool) -> None:
+    """Ingest PATH|URL...: files (txt, md, html, pdf, docx), folders and web pages.
+
+    When `vnpos serve` runs on the same data dir, the server does the work.
+    """
     # Per-document log lines would drown the summary; failures are printed below.
     logging.getLogger("retrieval").setLevel(logging.WARNING)
-    settings = Settings()
-    knowledge_base = open_knowledge_base(settings)
-    try:
-        sources = discover(list(locations), corpus_root=settings.corpus_dir)
-        with progress_bar(len(sources), "ingesting") as advance:
-            report = knowledge_base.ingest_sources(sources, advance)
-    finally:
-        knowledge_base.close()
+    settings = load_settings()
+    sources = discover(list(locations), corpus_root=settings.corpus_dir)
+    remote = running_server(settings)
+    with progress_bar(len(sources), "ingesting") as advance:
+        if remote is not None:
+            try:
+                report = remote.ingest(sources, replace=replace, advance=advance)
+            finally:
+                remote.close()
+            done_by = f"by the server at {remote.url}"
+        else:
+            knowledge_base = open_knowledge_base(settings, on_wait=say)
+            try:
+                report = knowledge_base.ingest_sources(sources, advance, replace=replace)
+            finally:
+                knowledge_base.close()
+            done_by = f"{knowledge_base.embedder.passages_embedded} passages embedded"
     for _location, reason in report.failed:
         click.echo(f"failed: {reason}", err=True)
-    click.echo(f"{report.summary()}; {knowledge_base.embedder.passages_embedded} passages embedded")
+    for doc_id, original in report.duplicates:
+        click.echo(f"duplicate: {doc_id} has exactly the text of {original}; not indexed", err=True)
+    click.echo(f"{report.summary()}; {done_by}")
     if report.failed:
         raise SystemExit(1)

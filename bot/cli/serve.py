@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 import uvicorn
 
-from bot.settings import Settings
+from bot.cli.common import load_settings
+from bot.local_server import LocalServer, loopback_url
 from bot.web.app import create_app
+from bot.web.server import uvicorn_config
 
 
 @click.command()
@@ -14,10 +16,8 @@ from bot.web.app import create_app
 @click.option("--port", default=None, type=int, help="Port to listen on (default 8000).")
 def serve(host: str | None, port: int | None) -> None:
     """Serve the HTTP API, the chat widget and, with VNPOS_TELEGRAM_TOKEN, the Telegram bot."""
-    settings = Settings()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,
-    )
+    settings = load_settings()
+    host, port = host or settings.host, port or settings.port
+    local = LocalServer.new(loopback_url(host, port))
+    app = create_app(settings, local=local)
+    uvicorn.Server(uvicorn_config(app, settings, host=host, port=port)).run()

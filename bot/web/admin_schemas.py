@@ -69,6 +69,13 @@ class FailedDocument(BaseModel):
     reason: str
 
 
+class DuplicateDocument(BaseModel):
+    """A document not indexed because another one holds exactly its text."""
+
+    doc_id: str
+    original: str
+
+
 class IngestResult(BaseModel):
     """What an ingestion or reindex did, document by document."""
 
@@ -76,6 +83,7 @@ class IngestResult(BaseModel):
     updated: list[str]
     skipped: list[str]
     failed: list[FailedDocument]
+    duplicates: list[DuplicateDocument] = Field(default_factory=list)
     chunks: int
     seconds: float
 
@@ -87,6 +95,7 @@ class IngestResult(BaseModel):
             updated=report.updated,
             skipped=report.skipped,
             failed=[FailedDocument(source=s, reason=r) for s, r in report.failed],
+            duplicates=[DuplicateDocument(doc_id=d, original=o) for d, o in report.duplicates],
             chunks=report.chunks,
             seconds=round(report.seconds, 3),
         )

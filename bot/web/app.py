@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from bot.local_server import LocalServer, advertise, withdraw
+from bot.retention import purge_daily
 from bot.runtime import Services, open_services
 from bot.settings import Settings
 from bot.telegram import WebBot
@@ -18,7 +20,18 @@ from bot.web.errors import CatchAllMiddleware, install_error_handlers
 from bot.web.limits import BodyLimitMiddleware, RateLimiter
 from bot.web.loader import ServiceLoader
 from bot.web.metrics import Metrics, MetricsMiddleware
-from bot.web.routes import admin_documents, admin_reports, ask, feedback, health, search, widget
+from bot.web.proxies import TrustedProxies
+from bot.web.routes import (
+    admin_conversations,
+    admin_documents,
+    admin_maintenance,
+    admin_reports,
+    ask,
+    feedback,
+    health,
+    search,
+    widget,
+)
 from bot.web.security import AdminKeys, WidgetPolicy
 
 log = logging.getLogger(__name__)
@@ -38,12 +51,16 @@ send a key allowed on that origin in `X-Widget-Key`. The admin API needs
 """
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the app; the model, index and store load in the background once it starts."""
+def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastAPI:
+    """Build the app; the model, index and store load in the background once it starts.
+
+    With ``local``, the app announces itself in the data dir while it runs, so that
+    ``vnpos`` commands on the same data dir hand it their work.
+    """
     metrics = Metrics()
 
     def open_wired_services() -> Services:
-        services = open_services(settings)
+        services = open_services(settings, role="serve", on_wait=log.warning)
         services.answerer.on_answer = metrics.record_answer
         return services
 
@@ -51,11 +68,12 @@ def create_app(settings: Settings) -> FastAPI:
         settings=settings,
         loader=ServiceLoader(open_wired_services),
         metrics=metrics,
-        admin_keys=AdminKeys(settings.admin_api_keys),
+        admin_keys=AdminKeys(settings.admin_api_keys, local=local.token if local else None),
         widget_policy=WidgetPolicy(settings.widget_keys),
         ip_limiter=RateLimiter(settings.rate_limit_ip_per_min),
         key_limiter=RateLimiter(settings.rate_limit_key_per_min),
         answer_slots=asyncio.Semaphore(max(1, settings.max_concurrent_answers)),
+        proxies=TrustedProxies(settings.trusted_proxies),
     )
 
     telegram = WebBot(settings)
@@ -65,19 +83,27 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if local is not None:
+            advertise(settings.data_dir, local)
         state.loader.start()
+        purging = asyncio.create_task(purge_daily(loaded_services, settings.retention_days))
         try:
             # Polling, or a webhook when VNPOS_TELEGRAM_WEBHOOK_URL is set; nothing without
             # a token. The services close after the bot has stopped.
             async with telegram.running(loaded_services):
                 yield
         finally:
+            purging.cancel()
+            if local is not None:
+                withdraw(settings.data_dir, local)
             state.loader.close()
 
     app = FastAPI(title="vnpos", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.web = state
     install_error_handlers(app)
-    for module in (health, ask, search, feedback, admin_documents, admin_reports, widget):
+    routes = (health, ask, search, feedback, widget)
+    admin = (admin_documents, admin_reports, admin_maintenance, admin_conversations)
+    for module in (*routes, *admin):
         app.include_router(module.router)
     app.include_router(telegram.router)
     # add_middleware wraps: the last added runs first on the way in. The body limit sits

@@ -16,10 +16,12 @@ from bot.store import AppStore
 from bot.web.limits import RateLimiter
 from bot.web.loader import ServiceLoader
 from bot.web.metrics import Metrics
+from bot.web.proxies import TrustedProxies
 from bot.web.security import WIDGET_KEY_HEADER, AccessDenied, AdminKeys, Caller, WidgetPolicy
 from retrieval.knowledge_base import KnowledgeBase
 
 STARTING_RETRY_S = 5
+UNAVAILABLE_RETRY_S = 30
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class WebState:
     ip_limiter: RateLimiter
     key_limiter: RateLimiter
     answer_slots: asyncio.Semaphore
+    proxies: TrustedProxies
 
 
 def get_state(request: Request) -> WebState:
@@ -48,13 +51,20 @@ StateDep = Annotated[WebState, Depends(get_state)]
 def get_services(state: StateDep) -> Services:
     """Return the loaded services, or answer 503 while they are still loading."""
     services = state.loader.services
-    if services is None:
+    if services is not None:
+        return services
+    if state.loader.state == "failed":
         raise HTTPException(
             status_code=503,
-            detail="The service is starting (loading the model and index); retry shortly.",
-            headers={"Retry-After": str(STARTING_RETRY_S)},
+            detail="The service is unavailable: it could not open its document index. "
+            "The operator has the details in the server log.",
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_S)},
         )
-    return services
+    raise HTTPException(
+        status_code=503,
+        detail="The service is starting (loading the model and index); retry shortly.",
+        headers={"Retry-After": str(STARTING_RETRY_S)},
+    )
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -98,6 +108,17 @@ def require_admin(
         raise _refuse(denied) from None
 
 
+def require_local_admin(
+    state: StateDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Refuse the request unless it carries this server's local credential."""
+    if not state.admin_keys.is_local(credentials.credentials if credentials else None):
+        raise HTTPException(
+            status_code=403,
+            detail="Only local commands (with the credential in the data dir) may do this.",
+        )
+
+
 def get_caller(request: Request, state: StateDep) -> Caller:
     """Check the widget key against the origin, then the rate limits; return the caller."""
     key = request.headers.get(WIDGET_KEY_HEADER) or None
@@ -107,7 +128,9 @@ def get_caller(request: Request, state: StateDep) -> Caller:
         state.widget_policy.check(key=key, origin=origin, own_origin=own_origin)
     except AccessDenied as denied:
         raise _refuse(denied) from None
-    caller = Caller(key=key, origin=origin, ip=request.client.host if request.client else "-")
+    peer = request.client.host if request.client else "-"
+    ip = state.proxies.client_ip(peer, request.headers.get("x-forwarded-for"))
+    caller = Caller(key=key, origin=origin, ip=ip)
     wait = state.ip_limiter.acquire(f"ip:{caller.ip}")
     if not wait and caller.key:
         wait = state.key_limiter.acquire(f"key:{caller.key}")

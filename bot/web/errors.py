@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from retrieval.errors import StoreError
+
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "Something went wrong on our side; the error was logged. Please try again."
@@ -42,7 +44,7 @@ _DESCRIPTIONS = {
     413: "Request body or upload too large",
     422: "The request is invalid (the message says what was expected)",
     429: "Too many requests; see Retry-After",
-    503: "The service is still starting",
+    503: "The service is starting, or a dependency (Chroma, registry, disk) is down",
 }
 
 
@@ -69,6 +71,26 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
         detail = "Invalid request."
     body = ErrorResponse(detail=detail, errors=errors)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
+
+
+_UNAVAILABLE = {
+    "chroma": "the document index (Chroma) cannot be reached",
+    "registry": "the document registry cannot be read",
+    "disk": "the server's disk is full",
+    "lock": "another process is using the document index",
+}
+
+
+async def store_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer 503 naming the dependency that failed; log the details once."""
+    assert isinstance(exc, StoreError)
+    log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+    what = _UNAVAILABLE.get(exc.dependency, "a dependency failed")
+    return JSONResponse(
+        {"detail": f"The service is unavailable: {what}. Please try again later."},
+        status_code=503,
+        headers={"Retry-After": "30"},
+    )
 
 
 async def unexpected_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -110,4 +132,5 @@ class CatchAllMiddleware:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the validation and last-resort handlers on ``app``."""
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StoreError, store_error_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from bot.runtime import Services
+from retrieval.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class ServiceLoader:
         self._open = open_services
         self._services: Services | None = None
         self._state: LoadState = "starting"
+        self.failed_dependency: dict[str, str] | None = None
         self._closed = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="vnpos-load", daemon=True)
@@ -62,8 +64,14 @@ class ServiceLoader:
     def _run(self) -> None:
         try:
             services = self._open()
+        except StoreError as exc:
+            log.error("cannot start: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            self.failed_dependency = {exc.dependency: "unavailable"}
+            self._state = "failed"
+            return
         except Exception:
-            log.exception("could not load the model, index or store; /healthz reports failed")
+            log.exception("could not load the model, index or store; /healthz reports it")
+            self.failed_dependency = {"startup": "failed"}
             self._state = "failed"
             return
         with self._lock:

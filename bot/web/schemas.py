@@ -38,7 +38,7 @@ class SearchResult(BaseModel):
             doc_id=chunk.doc_id,
             chunk_id=chunk.chunk_id,
             title=chunk.meta.title,
-            source=chunk.meta.url or chunk.meta.source,
+            source=chunk.meta.url or chunk.doc_id,
             score=round(hit.score, 4),
             text=chunk.text,
         )
@@ -51,10 +51,14 @@ class SearchResponse(BaseModel):
 
 
 class HealthStatus(BaseModel):
-    """Whether the model, index and store are loaded."""
+    """Whether the service can answer; when not, which dependency is the reason."""
 
-    status: Literal["ok", "starting", "failed"]
+    status: Literal["ok", "starting", "unavailable"]
     chunks: int | None = None
+    dependencies: dict[str, str] | None = Field(
+        default=None,
+        description='Each dependency ("chroma", "registry", "disk", ...): "ok" or its problem',
+    )
 
 
 class FeedbackBase(BaseModel):

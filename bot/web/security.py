@@ -34,15 +34,20 @@ class AccessDenied(Exception):
 
 
 class AdminKeys:
-    """The admin API's bearer keys, compared in constant time."""
+    """The admin API's bearer keys, compared in constant time.
 
-    def __init__(self, keys: list[SecretStr]) -> None:
+    ``local`` is the credential this server wrote into its data dir for local commands
+    (see ``bot.local_server``); it is accepted even when no admin key is configured.
+    """
+
+    def __init__(self, keys: list[SecretStr], *, local: str | None = None) -> None:
         self._keys = [key.get_secret_value().encode() for key in keys if key.get_secret_value()]
+        self._local = local.encode() if local else None
 
     @property
     def configured(self) -> bool:
-        """Return True when at least one admin key is set."""
-        return bool(self._keys)
+        """Return True when at least one admin key (or the local credential) is set."""
+        return bool(self._keys) or self._local is not None
 
     def matches(self, token: str) -> bool:
         """Return True when ``token`` is one of the keys.
@@ -50,12 +55,19 @@ class AdminKeys:
         Every key is compared, whatever the outcome, so timing reveals nothing.
         """
         candidate = token.encode()
-        results = [hmac.compare_digest(candidate, key) for key in self._keys]
+        keys = [*self._keys, *([self._local] if self._local else [])]
+        results = [hmac.compare_digest(candidate, key) for key in keys]
         return any(results)
+
+    def is_local(self, token: str | None) -> bool:
+        """Return True when ``token`` is the local commands' credential."""
+        return bool(token and self._local and hmac.compare_digest(token.encode(), self._local))
 
     def authorize(self, token: str | None) -> None:
         """Accept a bearer token or raise AccessDenied saying what was wrong."""
-        if not self.configured:
+        if self.is_local(token):
+            return
+        if not self._keys:
             raise AccessDenied(
                 "The admin API is disabled: the server has no admin keys "
                 "(set VNPOS_ADMIN_API_KEYS)."

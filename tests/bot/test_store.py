@@ -142,3 +142,25 @@ def test_threads_can_write_at_once(tmp_path: Path) -> None:
         thread.join()
     assert store.stats().answered == 100
     assert len(store.history("c3", limit=100)) == 25
+
+
+def test_answers_older_than_the_retention_are_purged_with_their_ratings(tmp_path: Path) -> None:
+    store = AppStore(tmp_path / "app.sqlite3")
+    for message_id in ("old", "new"):
+        store.record_answer(
+            response=response(message_id),
+            question="Who?",
+            channel="api",
+            mode="extractive",
+            latency_ms=1,
+        )
+    store.record_feedback(message_id="old", rating="down", comment=None, channel="api")
+    # An answer from 100 days ago, as the clock had it then.
+    with store._db:
+        store._db.execute(
+            "UPDATE messages SET created_at = '2020-01-01T00:00:00.000000+00:00' "
+            "WHERE message_id = 'old'"
+        )
+    assert store.purge(older_than_days=90) == 1
+    assert store.message("old") is None and store.message("new") is not None
+    assert store.feedback() == [] and store.stats().down == 0

@@ -38,3 +38,19 @@ def test_a_bad_chroma_url_is_a_clear_error(tmp_path: Path, embedder) -> None:
         KnowledgeBase.open(
             KnowledgeBaseConfig(data_dir=tmp_path, chroma_url="chroma:8000"), embedder
         )
+
+
+def test_the_keyword_index_follows_changes_made_by_another_process(
+    tmp_path: Path, embedder
+) -> None:
+    with chroma_server(tmp_path / "chroma-server") as url:
+        config = KnowledgeBaseConfig(data_dir=tmp_path / "app", chroma_url=url)
+        reader = KnowledgeBase.open(config, embedder)
+        writer = KnowledgeBase.open(config, embedder)
+        writer.ingest([str(CORPUS / "seeds" / "003_f689955a8045994b.txt")])
+        hits = reader.search("vmusic.vn Naver", k=1)
+        assert hits and hits[0].keyword > 0
+        assert writer.delete("003_f689955a8045994b")
+        assert reader.search("vmusic.vn Naver", k=5) == []
+        reader.close()
+        writer.close()

@@ -1,7 +1,12 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from retrieval.errors import StoreError
 from retrieval.knowledge_base import KnowledgeBase
+from retrieval.locking import this_process
 from retrieval.types import SearchFilters
 from tests.conftest import CORPUS, SHARED, copy_corpus
 
@@ -51,40 +56,48 @@ def test_delete_removes_a_document_from_dense_and_keyword_search(make_kb) -> Non
     assert not kb.delete(doc_id)
 
 
-def test_the_keyword_index_follows_changes_made_by_another_process(make_kb) -> None:
-    writer = make_kb("shared")
-    reader = KnowledgeBase.open(writer.config, writer.embedder)
-    writer.ingest([str(CORPUS / "seeds" / "003_f689955a8045994b.txt")])
-    hits = reader.search("vmusic.vn Naver", k=1)
-    assert hits and hits[0].keyword > 0
-    reader.close()
-
-
-def test_a_crash_mid_ingestion_leaves_nothing_of_the_document(make_kb, monkeypatch) -> None:
+def test_a_write_that_fails_midway_leaves_nothing_searchable_and_is_swept(
+    make_kb, monkeypatch
+) -> None:
     kb = make_kb("crash")
     single = str(CORPUS / "seeds" / "001_8bae1434a54b0515.txt")
 
     def explode(*args, **kwargs):
-        raise RuntimeError("disk full")
+        raise StoreError("cannot write the registry: the disk is full", dependency="disk")
 
     monkeypatch.setattr(kb._registry, "put", explode)
-    report = kb.ingest([single])
-    assert report.failed and "001_8bae1434a54b0515" in report.failed[0][1]
-    assert kb.chunk_count() == 0 and kb.documents() == []
+    with pytest.raises(StoreError, match="disk is full"):
+        kb.ingest([single])
     monkeypatch.undo()
+    # The chunks reached Chroma, but no reader may see a document that was never committed.
+    assert kb.chunk_count() > 0 and kb.documents() == []
+    assert kb.search("59 tỉnh thành phố Ban Chỉ đạo", k=5) == []
+    found = kb.check()
+    assert not found.ok and found.dead_leases and found.orphans
+    # The next writer sweeps what the failed one left, then writes.
     assert kb.ingest([single]).added == ["001_8bae1434a54b0515"]
+    assert kb.check().ok
 
 
-def test_chunks_left_by_a_killed_process_are_removed_on_open(make_kb, embedder) -> None:
+def test_leftovers_of_a_dead_ingestion_are_swept_and_unknown_chunks_kept(make_kb, embedder) -> None:
     kb = make_kb("killed")
     kb.ingest([str(CORPUS / "seeds" / "001_8bae1434a54b0515.txt")])
     stray = next(kb._store.iter_chunks())
-    from dataclasses import replace
-
-    orphan = replace(stray, chunk_id="ghost#000000000000:0", doc_id="ghost")
-    kb._store.upsert([orphan], embedder.embed_passages([orphan.text]))
+    dead = kb._registry.start_lease(this_process())
+    leftover = replace(stray, chunk_id="dead#000000000000:0", doc_id="dead")
+    unknown = replace(stray, chunk_id="ghost#000000000000:0", doc_id="ghost")
+    kb._store.upsert([leftover], embedder.embed_passages([leftover.text]), {"ingestion": dead})
+    kb._store.upsert([unknown], embedder.embed_passages([unknown.text]))
+    kb.close()
     reopened = KnowledgeBase.open(kb.config, embedder)
-    assert "ghost#000000000000:0" not in {c.chunk_id for c in reopened._store.iter_chunks()}
+    stored = {c.chunk_id for c in reopened._store.iter_chunks()}
+    assert "dead#000000000000:0" not in stored
+    # A chunk no lease of ours wrote may be another instance's: reported, never swept.
+    assert "ghost#000000000000:0" in stored
+    found = reopened.check()
+    assert found.orphans == {"ghost": ["ghost#000000000000:0"]} and not found.ok
+    repaired = reopened.repair()
+    assert repaired.adopted == ["ghost"] and reopened.check().ok
     reopened.close()
 
 
@@ -155,3 +168,57 @@ def test_a_seed_keeps_its_id_when_ingested_alone(make_kb) -> None:
     report = kb.ingest([str(CORPUS / "seeds" / "001_8bae1434a54b0515.txt")])
     assert report.skipped == ["seeds/001_8bae1434a54b0515"] and not report.added
     assert len(kb.documents()) == 5
+
+
+def _article(n: int) -> str:
+    seed = (CORPUS / "seeds" / "001_8bae1434a54b0515.txt").read_text()
+    return f"Bản tin số {n} về thông tin đối ngoại.\n\n" + seed
+
+
+def test_ids_do_not_depend_on_how_the_path_is_written(make_kb, tmp_path: Path, monkeypatch) -> None:
+    corpus = tmp_path / "corpus"
+    for folder, n in (("a", 1), ("b", 2)):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "report.txt").write_text(_article(n))
+    kb = make_kb("paths", corpus_dir=corpus.resolve())
+    monkeypatch.chdir(tmp_path)
+    report = kb.ingest(["corpus/a/report.txt", "corpus/b/report.txt"])
+    assert sorted(report.added) == ["a/report", "b/report"] and report.ok
+    again = kb.ingest([str(corpus / "a" / ".." / "a" / "report.txt")])
+    assert again.skipped == ["a/report"]
+
+
+def test_a_different_file_with_a_taken_id_is_refused_unless_replacing(
+    make_kb, tmp_path: Path
+) -> None:
+    for folder, n in (("x", 1), ("y", 2)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(_article(n))
+    kb = make_kb("taken")
+    first, second = str(tmp_path / "x" / "report.txt"), str(tmp_path / "y" / "report.txt")
+    assert kb.ingest([first]).added == ["report"]
+    refused = kb.ingest([second])
+    assert not refused.ok and not refused.updated
+    message = refused.failed[0][1]
+    assert second in message and first in message and "already belongs to" in message
+    assert "Bản tin số 1" in (kb.document_text("report") or "")
+    # In one run, the second of two sources with one id is refused the same way.
+    both = make_kb("both").ingest([first, second])
+    assert both.added == ["report"] and first in both.failed[0][1]
+    replaced = kb.ingest([second], replace=True)
+    assert replaced.updated == ["report"] and "Bản tin số 2" in (kb.document_text("report") or "")
+
+
+def test_an_exact_duplicate_is_reported_and_the_original_keeps_its_text(
+    make_kb, tmp_path: Path
+) -> None:
+    (tmp_path / "original.txt").write_text(_article(7))
+    (tmp_path / "a_copy.txt").write_text(_article(7))
+    kb = make_kb("dupes")
+    assert kb.ingest([str(tmp_path / "original.txt")]).added == ["original"]
+    report = kb.ingest([str(tmp_path / "a_copy.txt")])
+    assert report.duplicates == [("a_copy", "original")] and report.ok and not report.added
+    assert "1 duplicate;" in report.summary()
+    listed = {d.meta.doc_id: d.chunks for d in kb.documents()}
+    assert list(listed) == ["original"] and listed["original"] > 0
+    assert kb.check().ok

@@ -9,8 +9,10 @@ from pathlib import Path
 import docx
 import pytest
 
+from bench.bombs import docx_bomb, pdf_bomb
 from retrieval import extractors
 from retrieval.errors import LoadError
+from retrieval.fetching import FetchPolicy
 from retrieval.loaders import Source, discover, load, load_bytes
 
 VIETNAMESE = "Thông tin đối ngoại: Việt Nam tăng cường hợp tác quốc tế, hòa bình và hữu nghị."
@@ -86,10 +88,15 @@ def _load(path: Path) -> str:
     return load(Source(str(path), path.parent)).text
 
 
+# The tests' own web servers listen on loopback, which only an allowlist lets through.
+LOOPBACK = FetchPolicy(allow=("127.0.0.1",))
+
+
 def _error(path: Path | str, *, max_bytes: int = 50_000_000, timeout: float = 20.0) -> str:
     source = Source(str(path)) if isinstance(path, str) else Source(str(path), path.parent)
+    policy = FetchPolicy(max_bytes=max_bytes, timeout=timeout, allow=LOOPBACK.allow)
     with pytest.raises(LoadError) as caught:
-        load(source, max_bytes=max_bytes, timeout=timeout)
+        load(source, policy)
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(str(path))
@@ -287,6 +294,19 @@ def test_a_corrupt_docx_is_refused(tmp_path: Path) -> None:
     assert "not a readable DOCX" in _error(path)
 
 
+def test_a_docx_bomb_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    bomb = docx_bomb(tmp_path / "bomb.docx", xml_mb=170)
+    assert bomb.stat().st_size < 2_000_000
+    message = _error(bomb)
+    assert "MB of XML, over the 25.0 MB limit (a compression bomb" in message
+
+
+def test_a_pdf_whose_stream_inflates_past_the_limit_is_refused(tmp_path: Path) -> None:
+    bomb = pdf_bomb(tmp_path / "bomb.pdf", inflated_mb=100)
+    assert bomb.stat().st_size < 1_000_000
+    assert "inflates past the 25.0 MB limit" in _error(bomb)
+
+
 # --- HTML -------------------------------------------------------------------------
 
 
@@ -375,11 +395,11 @@ def server() -> Iterator[str]:
 
 
 def test_a_url_loads_after_redirects_with_its_url_declared(server: str) -> None:
-    loaded = load(Source(f"{server}/redirect"))
+    loaded = load(Source(f"{server}/redirect"), LOOPBACK)
     assert loaded.doc_id == loaded.source == f"{server}/redirect"
     assert loaded.is_html and "tích cực về Việt Nam ra thế giới." in loaded.text
     assert loaded.declared["url"] == "https://example.org/hoi-nghi"  # the canonical link
-    assert load(Source(f"{server}/plain")).text == "Hà Nội"
+    assert load(Source(f"{server}/plain"), LOOPBACK).text == "Hà Nội"
 
 
 def test_url_errors_name_the_url_and_the_reason(server: str) -> None:

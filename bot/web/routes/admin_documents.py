@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
@@ -29,10 +30,10 @@ from bot.web.admin_schemas import (
 )
 from bot.web.deps import AdminDep, KnowledgeBaseDep, StateDep
 from bot.web.errors import error_responses
-from bot.web.limits import describe_size
 from retrieval.errors import LoadError
 from retrieval.ingestion import prepare_text
 from retrieval.knowledge_base import KnowledgeBase
+from retrieval.sizes import describe_size
 from retrieval.types import IngestReport
 
 router = APIRouter(
@@ -75,18 +76,30 @@ _UPLOAD_BODY: dict[str, Any] = {
     responses={200: {"model": IngestResult, "description": "Unchanged or updated"}},
 )
 async def add_document(
-    request: Request, response: Response, state: StateDep, knowledge_base: KnowledgeBaseDep
+    request: Request,
+    response: Response,
+    state: StateDep,
+    knowledge_base: KnowledgeBaseDep,
+    replace: Annotated[
+        bool, Query(description="Let this document take an id that another source holds")
+    ] = False,
 ) -> IngestResult:
-    """Ingest an uploaded file (multipart ``file``), a URL (``{"url"}``) or raw text."""
+    """Ingest an uploaded file (multipart ``file``), a URL (``{"url"}``) or raw text.
+
+    A document whose id is held by a different source is refused (422) unless
+    ``replace`` is set; one whose text exactly equals another's is reported in
+    ``duplicates`` and not indexed.
+    """
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         report = await _ingest_file(
             request,
             state.settings.data_dir / "uploads",
             max_bytes=state.settings.max_file_bytes,
             knowledge_base=knowledge_base,
+            replace=replace,
         )
     else:
-        report = await _ingest_json(request, knowledge_base)
+        report = await _ingest_json(request, knowledge_base, replace=replace)
     state.metrics.record_ingest(report)
     if report.failed:
         raise HTTPException(status_code=422, detail=report.failed[0][1])
@@ -96,7 +109,12 @@ async def add_document(
 
 
 async def _ingest_file(
-    request: Request, directory: Path, *, max_bytes: int, knowledge_base: KnowledgeBase
+    request: Request,
+    directory: Path,
+    *,
+    max_bytes: int,
+    knowledge_base: KnowledgeBase,
+    replace: bool,
 ) -> IngestReport:
     try:
         form = await request.form(max_files=1, max_fields=4)
@@ -120,11 +138,18 @@ async def _ingest_file(
     finally:
         await form.close()
     return await run_in_threadpool(
-        ingest_upload, knowledge_base, received=received, name=name, directory=directory
+        ingest_upload,
+        knowledge_base,
+        received=received,
+        name=name,
+        directory=directory,
+        replace=replace,
     )
 
 
-async def _ingest_json(request: Request, knowledge_base: KnowledgeBase) -> IngestReport:
+async def _ingest_json(
+    request: Request, knowledge_base: KnowledgeBase, *, replace: bool
+) -> IngestReport:
     try:
         document = _JsonDocument.validate_json(await request.body())
     except ValidationError as exc:
@@ -134,8 +159,10 @@ async def _ingest_json(request: Request, knowledge_base: KnowledgeBase) -> Inges
         ]
         raise RequestValidationError(errors) from None
     if isinstance(document, UrlDocumentCreate):
-        return await run_in_threadpool(knowledge_base.ingest, [document.url])
-    doc_id = text_doc_id(title=document.title, url=document.url)
+        return await run_in_threadpool(
+            functools.partial(knowledge_base.ingest, [document.url], replace=replace)
+        )
+    doc_id = text_doc_id(title=document.title, url=document.url, text=document.text)
     try:
         prepared = await run_in_threadpool(
             prepare_text,
@@ -149,7 +176,9 @@ async def _ingest_json(request: Request, knowledge_base: KnowledgeBase) -> Inges
         )
     except LoadError as exc:
         return IngestReport(failed=[(doc_id, exc.args[0])])
-    return await run_in_threadpool(knowledge_base.ingest_prepared, prepared)
+    return await run_in_threadpool(
+        functools.partial(knowledge_base.ingest_prepared, prepared, replace=replace)
+    )
 
 
 @router.get("/documents")

@@ -15,16 +15,22 @@ router = APIRouter(tags=["operations"])
 @router.get(
     "/healthz",
     response_model_exclude_none=True,
-    responses={503: {"model": HealthStatus, "description": "Still loading, or loading failed"}},
+    responses={503: {"model": HealthStatus, "description": "Starting, or a dependency is down"}},
 )
 async def healthz(state: StateDep, response: Response) -> HealthStatus:
-    """Report whether the model, index and store are loaded (503 until they are)."""
+    """Report whether the service can answer (503 while starting or when a dependency fails)."""
     services = state.loader.services
     if services is None:
         response.status_code = 503
-        return HealthStatus(status="failed" if state.loader.state == "failed" else "starting")
+        if state.loader.state == "failed":
+            return HealthStatus(status="unavailable", dependencies=state.loader.failed_dependency)
+        return HealthStatus(status="starting")
+    dependencies = await run_in_threadpool(services.knowledge_base.health)
+    if any(value != "ok" for value in dependencies.values()):
+        response.status_code = 503
+        return HealthStatus(status="unavailable", dependencies=dependencies)
     chunks = await run_in_threadpool(services.knowledge_base.chunk_count)
-    return HealthStatus(status="ok", chunks=chunks)
+    return HealthStatus(status="ok", chunks=chunks, dependencies=dependencies)
 
 
 @router.get(

@@ -109,9 +109,11 @@ def test_a_citation_to_a_missing_source_is_replaced_by_the_one_that_supports_it(
         ("About 500 delegates from 25 northern provinces attended the meeting [3].", "number"),
         ("Cục đang duy trì trang vmusic.vn hợp tác với tập đoàn Naver Hàn Quốc [1].", "language"),
         ("The sources say a lot about many things.", "no source supports"),
-        ("Yes, it does.", "cites no source"),
+        ("Yes, it does.", "no source supports"),
+        # Short sentences are checked too: a link the sources never give must not pass.
+        (NAVER + " Visit evil.example now.", "evil.example"),
     ],
-    ids=["invented", "wrong-number", "wrong-language", "uncited-claim", "no-citation"],
+    ids=["invented", "wrong-number", "wrong-language", "uncited-claim", "short", "short-link"],
 )
 def test_a_reply_that_does_not_check_out_fails_with_its_reason(
     validator: AnswerValidator, sources: list[Source], reply: str, reason: str

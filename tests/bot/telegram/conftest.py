@@ -46,6 +46,7 @@ def bot_settings(
         telegram_api_url=fake_api.url,
         telegram_admin_ids=[ADMIN_ID],
         telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
+        url_allowlist=["127.0.0.1"],  # the fake Bot API also serves the pages admins send
     )
 
 

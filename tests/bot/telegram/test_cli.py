@@ -42,7 +42,7 @@ async def test_vnpos_bot_polls_answers_and_stops_on_ctrl_c(
         "HF_HUB_OFFLINE": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-c", "from bot.cli import main; main(['bot'])"],
+        [sys.executable, "-c", "from bot.cli import main; main(['-v', 'bot'])"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -60,6 +60,9 @@ async def test_vnpos_bot_polls_answers_and_stops_on_ctrl_c(
 
     assert process.returncode == 0, output
     assert "Telegram bot started (polling)" in output
+    # Debug logging names every Bot API URL; none may show the token.
+    assert "Set Bot API URL" in output and "/bot[redacted]" in output
+    assert CLI_TOKEN not in output and "TEST-cli-bot" not in output
     assert [
         c.params.get("language_code")
         for c in fake_api.calls_of("setMyCommands")

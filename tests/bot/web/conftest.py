@@ -101,7 +101,8 @@ def web_api(
         rate_limit_key_per_min=0,
         max_file_mb=0.2,
         url_timeout_s=3,
+        url_allowlist=["127.0.0.1"],  # the tests' own page sites
     )
     app = create_app(settings)
-    with serve_app(app) as url:
+    with serve_app(app, settings=settings) as url:
         yield WebApi(url=url, app=app, settings=settings)

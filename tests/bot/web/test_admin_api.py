@@ -7,6 +7,7 @@ import pytest
 
 from bot.answering.models import AskResponse
 from tests.bot.web.conftest import ADMIN, Sites, WebApi
+from tests.conftest import CORPUS
 
 GOOD_TEXT = """---
 title: "Hội thảo thông tin đối ngoại về rùa biển Côn Đảo"
@@ -125,7 +126,8 @@ def test_text_and_url_documents_are_ingested(web_api: WebApi, sites: Sites) -> N
         f"{web_api.url}/api/admin/documents", headers=ADMIN, json=text, timeout=60
     )
     assert response.status_code == 201, response.text
-    assert response.json()["added"] == ["text/chuyen-trang-seu-dau-do"]
+    [text_id] = response.json()["added"]
+    assert text_id.startswith("text/chuyen-trang-seu-dau-do-")
 
     url = sites.allowed.page(
         "article.html",
@@ -138,7 +140,7 @@ def test_text_and_url_documents_are_ingested(web_api: WebApi, sites: Sites) -> N
     )
     assert response.status_code == 201, response.text
     assert response.json()["added"] == [url]
-    for doc_id in ("text/chuyen-trang-seu-dau-do", url):
+    for doc_id in (text_id, url):
         assert (
             httpx.delete(
                 f"{web_api.url}/api/admin/documents/{doc_id}", headers=ADMIN, timeout=30
@@ -188,3 +190,29 @@ def test_unanswered_questions_are_grouped_by_similarity(web_api: WebApi) -> None
     hanoi = groups[1]
     assert hanoi["question"] == questions[1] and hanoi["count"] == 2
     assert hanoi["languages"] == {"en": 2} and set(hanoi["examples"]) == set(questions[:2])
+
+
+def test_text_uploads_whose_titles_fold_alike_are_kept_apart(web_api: WebApi) -> None:
+    body = (CORPUS / "seeds" / "001_8bae1434a54b0515.txt").read_text()
+    ids = []
+    for title, lead in (("Thông cáo báo chí", "Số 1."), ("Thong cao bao chi", "Số 2.")):
+        response = httpx.post(
+            f"{web_api.url}/api/admin/documents",
+            headers=ADMIN,
+            json={"title": title, "text": f"{lead}\n\n{body}"},
+            timeout=120,
+        )
+        assert response.status_code == 201, response.text
+        ids += response.json()["added"]
+    assert len(set(ids)) == 2
+    again = httpx.post(
+        f"{web_api.url}/api/admin/documents",
+        headers=ADMIN,
+        json={"title": "Bản sao", "text": f"Số 1.\n\n{body}"},
+        timeout=120,
+    )
+    assert again.status_code == 200
+    [duplicate] = again.json()["duplicates"]
+    assert duplicate["original"] == ids[0] and again.json()["added"] == []
+    for doc_id in ids:
+        httpx.delete(f"{web_api.url}/api/admin/documents/{doc_id}", headers=ADMIN, timeout=30)

@@ -154,3 +154,14 @@ def test_openapi_docs_and_readiness_are_served(web_api: WebApi) -> None:
     assert {"/api/ask", "/api/ask/stream", "/api/feedback", "/api/admin/unanswered"} <= set(paths)
     health = httpx.get(f"{web_api.url}/healthz", timeout=10)
     assert health.status_code == 200 and health.json()["status"] == "ok"
+
+
+def test_no_response_shows_a_server_path(web_api: WebApi, answer: dict[str, object]) -> None:
+    data_dir = str(web_api.settings.data_dir.resolve())
+    searched = httpx.post(
+        f"{web_api.url}/api/search", json={"query": "vmusic.vn Naver", "k": 5}, timeout=60
+    )
+    for body in (json.dumps(answer, ensure_ascii=False), searched.text):
+        assert "corpus/" not in body and ".txt" not in body and data_dir not in body
+    sources = {c["source"] for c in answer["citations"]}  # type: ignore[index]
+    assert VMUSIC_DOC in sources

@@ -32,7 +32,7 @@ def starting_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """No admin keys, 3 requests a minute, 1 kB bodies; services stay "loading"."""
     gate = threading.Event()
 
-    def never_ready(settings: Settings) -> object:
+    def never_ready(settings: Settings, **options: object) -> object:
         gate.wait()
         raise _Closed("the test is over")
 

@@ -1,5 +1,6 @@
 """POST /api/search through a real uvicorn, on the shipped corpus."""
 
+import shutil
 from pathlib import Path
 
 import httpx
@@ -12,9 +13,12 @@ from tests.servers import serve_app
 
 
 @pytest.fixture(scope="module")
-def api(seeded_data_dir: Path):
-    settings = Settings(data_dir=seeded_data_dir, model_dir=MODEL_CACHE, _env_file=None)  # type: ignore[call-arg]
-    with serve_app(create_app(settings)) as url:
+def api(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    # The session's own knowledge base holds the seeded data dir: serve a copy.
+    data_dir = tmp_path_factory.mktemp("search") / "data"
+    shutil.copytree(seeded_data_dir, data_dir)
+    settings = Settings(data_dir=data_dir, model_dir=MODEL_CACHE, _env_file=None)  # type: ignore[call-arg]
+    with serve_app(create_app(settings), settings=settings) as url:
         yield url
 
 

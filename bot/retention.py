@@ -1,0 +1,36 @@
+"""Readers' questions are kept for VNPOS_RETENTION_DAYS, then purged, once a day."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.runtime import Services
+
+log = logging.getLogger(__name__)
+
+DAY_S = 24 * 3600
+
+
+def purge_once(services: Services, retention_days: int) -> int:
+    """Delete stored answers older than the retention; return how many went."""
+    removed = services.store.purge(older_than_days=retention_days)
+    if removed:
+        log.info("purged %d answers older than %d days", removed, retention_days)
+    return removed
+
+
+async def purge_daily(loaded: Callable[[], Services | None], retention_days: int) -> None:
+    """Purge now (once the services are loaded), then every day; 0 days keeps everything."""
+    if retention_days <= 0:
+        return
+    services = await asyncio.to_thread(loaded)
+    while services is not None:
+        try:
+            await asyncio.to_thread(purge_once, services, retention_days)
+        except Exception:
+            log.exception("the daily purge of old answers failed")
+        await asyncio.sleep(DAY_S)

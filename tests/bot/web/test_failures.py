@@ -1,0 +1,86 @@
+"""A dependency that fails while serving: /healthz names it, answers say "unavailable"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from bot.web.app import create_app
+from tests.bot.web.conftest import WebApi
+from tests.conftest import CORPUS, MODEL_CACHE
+from tests.servers import chroma_process, serve_app
+
+QUESTION = {"question": "Which Korean company works with Vietnam on vmusic.vn?"}
+
+
+def _settings(data_dir: Path, **overrides: object) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=data_dir, model_dir=MODEL_CACHE, **overrides
+    )
+
+
+@pytest.mark.server
+def test_chroma_going_down_is_reported_by_name(tmp_path: Path) -> None:
+    with chroma_process(tmp_path / "chroma") as chroma:
+        chroma_url = chroma.url
+        settings = _settings(tmp_path / "data", chroma_url=chroma_url, rate_limit_ip_per_min=0)
+        app = create_app(settings)
+        with serve_app(app, settings=settings) as url:
+            services = app.state.web.loader.services
+            assert services.knowledge_base.ingest([str(CORPUS)]).ok
+            assert httpx.get(f"{url}/healthz").json()["dependencies"]["chroma"] == "ok"
+            assert httpx.post(f"{url}/api/ask", json=QUESTION, timeout=60).status_code == 200
+            chroma.stop()
+            health = httpx.get(f"{url}/healthz", timeout=60)
+            assert health.status_code == 503
+            assert health.json()["status"] == "unavailable"
+            assert health.json()["dependencies"]["chroma"] == "down"
+            answer = httpx.post(f"{url}/api/ask", json=QUESTION, timeout=60)
+            assert answer.status_code == 503
+            detail = answer.json()["detail"]
+            assert "unavailable" in detail and "Chroma" in detail and "starting" not in detail
+            assert chroma_url not in detail
+
+
+def test_a_corrupt_registry_makes_the_service_unavailable_not_starting(
+    tmp_path: Path, seeded_data_dir: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data_dir)
+    (data_dir / "vnpos.sqlite3").write_bytes(b"garbage" * 1000)
+    for sidecar in ("vnpos.sqlite3-wal", "vnpos.sqlite3-shm"):
+        (data_dir / sidecar).unlink(missing_ok=True)
+    settings = _settings(data_dir)
+    app = create_app(settings)
+    with serve_app(app, settings=settings, ready_path="/openapi.json") as url:
+        app.state.web.loader.wait(timeout=120)
+        health = httpx.get(f"{url}/healthz")
+        assert health.status_code == 503
+        assert health.json() == {
+            "status": "unavailable",
+            "dependencies": {"registry": "unavailable"},
+        }
+        answer = httpx.post(f"{url}/api/ask", json=QUESTION, timeout=30)
+        assert answer.status_code == 503
+        assert "unavailable" in answer.json()["detail"]
+        assert "starting" not in answer.json()["detail"]
+
+
+def test_an_answer_is_given_even_when_it_cannot_be_recorded(web_api: WebApi, caplog) -> None:
+    store = web_api.services.store
+    # SQLite's own "database or disk is full": what a full disk does to the app store.
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        for _ in range(30):
+            response = httpx.post(f"{web_api.url}/api/ask", json=QUESTION, timeout=60)
+            assert response.status_code == 200, response.text
+            assert "Naver" in response.text
+    finally:
+        store._db.execute("PRAGMA max_page_count = 1073741823")
+    failures = [r for r in caplog.records if r.getMessage().startswith("could not record answer")]
+    assert failures and all(r.exc_info for r in failures)
