@@ -10,7 +10,8 @@ export VNPOS_DATA_DIR ?= ./data
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	# A venv left half-made by an interrupted run has no pip: make it again.
+	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV) || python3 -m venv --clear $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# The local CPU build of torch; an unpinned torch would pull gigabytes of CUDA.
 	$(BIN)/pip install -q torch==2.13.0
