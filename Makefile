@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 export VNPOS_DATA_DIR ?= ./data
 
-.PHONY: install model run test lint format bench eval clean
+.PHONY: install model run test lint format bench eval calibrate clean
 
 install: $(VENV)/.installed
 
@@ -42,7 +42,14 @@ format: install
 
 bench: model
 	$(BIN)/python bench/retrieval_mlqa.py --data $(SHARED)/bench-data/mlqa-dev-vi-en
+	$(BIN)/python bench/answers_mlqa.py --data $(SHARED)/bench-data/mlqa-dev-vi-en
+	$(BIN)/python bench/answers_mlqa.py --data $(SHARED)/bench-data/mlqa-dev-vi-en --english
 	$(BIN)/python bench/ingest_news.py --data $(SHARED)/bench-data/news-vi-baomoi-2017
+	$(BIN)/python bench/bombs.py
+
+# Refit the abstention model on MLQA and the off-topic questions (writes its JSON).
+calibrate: model
+	$(BIN)/python bench/calibrate_abstention.py --data $(SHARED)/bench-data/mlqa-dev-vi-en
 
 eval: model
 	$(BIN)/vnpos ingest corpus/

@@ -1,104 +1,233 @@
-"""Print how answering and abstention trade off as the evidence margin threshold moves.
+"""Fit the abstention model on public QA data, print its trade-off, write its parameters.
 
-For every question of an evaluation file, the evidence is gathered once; then each
-threshold of ``AbstentionPolicy.min_margin`` is applied to it. The columns:
+    python bench/calibrate_abstention.py            # or: make calibrate
+    python bench/calibrate_abstention.py --dry-run  # print, do not write the model
 
-- answered well: answerable questions answered with a gold document cited and an
-  expected mention in the quotes;
-- wrong answers: unanswerable questions answered anyway;
-- refused: answerable questions refused.
+Training data (the train side of bench/mlqa.py's split, by article):
+- MLQA vi and en questions over the Vietnamese contexts, and again with the English
+  editions beside them, with their context present (should answer) and with it left
+  out while the article's other paragraphs stay (should refuse);
+- the train half of bench/data/off_topic.jsonl (should refuse), in nine languages,
+  weighed up (--off-topic-weight) since they stand for a whole kind of question.
+The test side of both is never fitted on: the script reports on it separately.
 
-Usage (after ``vnpos ingest corpus/`` into the same VNPOS_DATA_DIR):
-
-    python bench/calibrate_abstention.py [--questions ../shared/eval/seed_questions.jsonl]
+The floor (applied in margin mode too) is the confidence below which only
+--floor-refusals of the train side's answerable questions fall. The threshold (of
+calibrated mode) is the confidence at which the train side refuses at most --max-refusals
+of its answerable questions (counting those refused because a year or code of the
+question is in no quote). The background vector ("text in general") is the mean
+passage vector of a fixed sample of Vietnamese news and MLQA's English contexts, so no
+decision depends on what else a corpus holds. Writes bot/answering/abstention_model.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import logging
-from dataclasses import dataclass
+import pickle
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from bot.answering.abstention import DEFAULT_MIN_MARGIN, AbstentionPolicy
-from bot.answering.evaluation import EvalItem, load_items
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import mlqa
+from ingest_news import read_articles
+
+from bot.answering.abstention_model import FEATURES, MODEL_FILE, AbstentionModel, features
 from bot.answering.evidence import Evidence, EvidenceFinder
+from bot.answering.sentences import split_sentences
+from bot.answering.signals import Signals
+from bot.answering.terms import decisive
 from bot.answering.vectors import SentenceVectors
-from bot.runtime import open_knowledge_base
-from bot.settings import Settings
+from retrieval.embedder import load_embedder
 from retrieval.language import detect_language
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = mlqa.REPO
+OFF_TOPIC = REPO / "bench" / "data" / "off_topic.jsonl"
+NEWS = REPO.parent / "shared" / "bench-data" / "news-vi-baomoi-2017"
+WORK = REPO / "data" / "bench"
 
 
-@dataclass(frozen=True)
-class Observed:
-    item: EvalItem
-    evidence: Evidence
-    good_quotes: bool
+def off_topic_questions() -> list[tuple[str, str, bool]]:
+    """Return (language, question, is test) for the hand-written off-topic questions."""
+    rows = [json.loads(line) for line in OFF_TOPIC.read_text().splitlines() if line.strip()]
+    return [
+        (r["lang"], r["question"], hashlib.sha256(r["question"].encode()).digest()[0] < 128)
+        for r in rows
+    ]
 
 
-def observe(finder: EvidenceFinder, item: EvalItem) -> Observed:
-    evidence = finder.find(item.question, language=detect_language(item.question))
-    stems = {p.meta.doc_id.rsplit("/", 1)[-1] for p in evidence.passages}
-    quotes = " ".join(p.text for p in evidence.passages).casefold()
-    good = bool(stems & set(item.gold_docs)) and any(
-        m.casefold() in quotes for m in item.must_mention_any
-    )
-    return Observed(item, evidence, good)
+def background_vector(vectors: SentenceVectors, items_documents: dict[str, str]) -> np.ndarray:
+    """Return the mean passage vector of a fixed sample of Vietnamese and English text."""
+    texts = []
+    for article in read_articles(NEWS, 300):
+        texts += [s.text for s in split_sentences("news", article["body"])][:5]
+    english = [t for d, t in sorted(items_documents.items()) if d.startswith("en/")]
+    for text in english[:300]:
+        texts += [s.text for s in split_sentences("en", text)][:3]
+    matrix = vectors.passages(texts)
+    return matrix.mean(axis=0)
 
 
-def counts(observed: list[Observed], threshold: float) -> tuple[int, int, int]:
-    policy = AbstentionPolicy(min_margin=threshold)
-    well = wrong = refused = 0
-    for o in observed:
-        answered = policy.decide(o.evidence).answer
-        if o.item.answerable:
-            well += answered and o.good_quotes
-            refused += not answered
-        else:
-            wrong += answered
-    return well, wrong, refused
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Return weights and bias of an L2-regularised, weighted logistic regression (Newton)."""
+    weight = np.ones(len(x)) if weight is None else weight
+    design = np.hstack([x, np.ones((len(x), 1))])
+    theta = np.zeros(design.shape[1])
+    penalty = np.eye(design.shape[1]) * l2
+    penalty[-1, -1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-design @ theta))
+        gradient = design.T @ (weight * (p - y)) + penalty @ theta
+        hessian = design.T @ (design * (weight * p * (1 - p))[:, None]) + penalty
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+def vetoed(evidence: Evidence) -> bool:
+    """Return True when a decisive key term is missing (the policy refuses outright)."""
+    return any(decisive(term) for term in evidence.missing_terms)
+
+
+def refuses(model: AbstentionModel, row: dict[str, object], threshold: float) -> bool:
+    """Return True when the policy refuses the question of ``row``."""
+    return bool(row["vetoed"]) or model.confidence(row["signals"]) < threshold  # type: ignore[arg-type]
+
+
+def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], np.ndarray, str]:
+    """Return one row per question asked (signals, label, split, kind) and the background.
+
+    Each question is asked over two corpora: the Vietnamese contexts alone, and with
+    their English editions beside them, so that the model learns what same-language
+    matches look like in English too and no decision depends on the corpus's languages.
+    """
+    embedder = load_embedder("bundled", args.model_dir)
+    vectors = SentenceVectors(embedder, capacity=500_000)
+    rows: list[dict[str, object]] = []
+    background: np.ndarray | None = None
+    for english in (False, True):
+        items, documents = mlqa.load(args.data, english=english)
+        name = "mlqa-vi-en" if english else "mlqa-vi"
+        knowledge_base = mlqa.open_corpus(documents, WORK / name, embedder)
+        if background is None:
+            background = background_vector(vectors, mlqa.load(args.data, english=True)[1])
+        finder = EvidenceFinder(knowledge_base, vectors, generic_background=background)
+        mlqa.warm(finder, knowledge_base, WORK / name / "vectors.pkl")
+        suffix = "+en" if english else ""
+        for o in mlqa.observe(finder, items):
+            if o.evidence.signals is not None:
+                rows.append(
+                    {
+                        "signals": o.evidence.signals,
+                        "label": o.answerable,
+                        "test": o.item.test,
+                        "kind": f"mlqa-{o.language}{suffix}",
+                        "found": o.answer_found,
+                        "vetoed": vetoed(o.evidence),
+                    }
+                )
+        for language, question, test in off_topic_questions():
+            evidence = finder.find(question, language=language or detect_language(question))
+            if evidence.signals is not None:
+                rows.append(
+                    {
+                        "signals": evidence.signals,
+                        "label": False,
+                        "test": test,
+                        "kind": f"off-topic{suffix}",
+                        "found": False,
+                        "vetoed": vetoed(evidence),
+                    }
+                )
+        knowledge_base.close()
+    assert background is not None
+    return rows, background, str(args.model_dir)
+
+
+def report(model: AbstentionModel, rows: list[dict[str, object]], title: str) -> None:
+    """Print the trade-off: declined unanswerable against refused answerable, per kind."""
+    print(f"\n{title}")
+    kinds = sorted({str(r["kind"]) for r in rows})
+    print(f"  {'threshold':>9}  " + "  ".join(f"{k:>24}" for k in kinds))
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, model.threshold):
+        cells = []
+        for kind in kinds:
+            chosen = [r for r in rows if r["kind"] == kind]
+            refusal = np.array([refuses(model, r, threshold) for r in chosen])
+            label = np.array([bool(r["label"]) for r in chosen])
+            declined = refusal[~label].mean() if (~label).any() else float("nan")
+            refused = refusal[label].mean() if label.any() else float("nan")
+            cells.append(f"declined {declined:4.0%} refused {refused:4.0%}")
+        mark = "  <- chosen" if threshold == model.threshold else ""
+        print(f"  {threshold:9.3f}  " + "  ".join(f"{c:>24}" for c in cells) + mark)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=mlqa.DATA)
+    parser.add_argument("--model-dir", type=Path, default=REPO / "data" / "models")
+    parser.add_argument("--max-refusals", type=float, default=0.08)
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--off-topic-weight", type=float, default=5.0)
     parser.add_argument(
-        "--questions", type=Path, default=REPO.parent / "shared/eval/seed_questions.jsonl"
+        "--floor-refusals",
+        type=float,
+        default=0.02,
+        help="share of answerable questions below the floor that margin mode also applies",
     )
-    parser.add_argument("--low", type=float, default=0.020)
-    parser.add_argument("--high", type=float, default=0.050)
-    parser.add_argument("--step", type=float, default=0.001)
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--cache", type=Path, help="keep the collected signals here")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
-    items = load_items(args.questions)
-    knowledge_base = open_knowledge_base(Settings())
-    try:
-        finder = EvidenceFinder(knowledge_base, SentenceVectors(knowledge_base.embedder))
-        observed = [observe(finder, item) for item in items]
-    finally:
-        knowledge_base.close()
-    answerable = sum(o.item.answerable for o in observed)
-    unanswerable = len(observed) - answerable
-
-    print("margin of each question's best quote (missing key terms refuse regardless):")
-    for o in sorted(observed, key=lambda o: o.evidence.margin):
-        missing = ",".join(sorted(o.evidence.missing_terms)) or "-"
-        kind = "answerable" if o.item.answerable else "UNANSWERABLE"
-        print(f"  {o.evidence.margin:7.4f}  {o.item.id:<5} {kind:<12} missing: {missing}")
-
-    print(f"\n{'threshold':>9}  {'answered well':>13}  {'wrong answers':>13}  {'refused':>7}")
-    thresholds = np.arange(args.low, args.high + args.step / 2, args.step)
-    for threshold in sorted({*thresholds.round(4).tolist(), DEFAULT_MIN_MARGIN}):
-        well, wrong, refused = counts(observed, threshold)
-        marker = "  <- default" if threshold == DEFAULT_MIN_MARGIN else ""
-        print(
-            f"{threshold:9.4f}  {f'{well}/{answerable}':>13}  {f'{wrong}/{unanswerable}':>13}"
-            f"  {f'{refused}/{answerable}':>7}{marker}"
-        )
+    if args.cache and args.cache.exists():
+        rows, background, _ = pickle.loads(args.cache.read_bytes())
+    else:
+        rows, background, _ = collect(args)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps((rows, background, "")))
+    train = [r for r in rows if not r["test"]]
+    test = [r for r in rows if r["test"]]
+    x = np.array([features(r["signals"]) for r in train])  # type: ignore[arg-type]
+    y = np.array([float(bool(r["label"])) for r in train])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    # The few off-topic questions stand for a whole kind of question: weigh them up.
+    weight = np.array(
+        [args.off_topic_weight if "off-topic" in str(r["kind"]) else 1.0 for r in train]
+    )
+    weights, bias = fit_logistic((x - mean) / scale, y, l2=args.l2, weight=weight)
+    model = AbstentionModel(weights, bias, mean, scale, 0.5, 0.0, background, 0.0, "bundled")
+    # The threshold refuses --max-refusals of the answerable questions, the veto included.
+    positives = [r for r in train if r["label"]]
+    vetoed_share = np.mean([bool(r["vetoed"]) for r in positives])
+    kept = [model.confidence(r["signals"]) for r in positives if not r["vetoed"]]  # type: ignore[arg-type]
+    share = max(0.0, (args.max_refusals - vetoed_share) / (1 - vetoed_share))
+    threshold = float(np.quantile(kept, share))
+    floor = float(np.quantile(kept, args.floor_refusals))
+    off_topic = [r["signals"] for r in train if "off-topic" in str(r["kind"])]
+    off_topic_line = float(np.quantile([s.best - s.background for s in off_topic], 0.9))  # type: ignore[attr-defined]
+    model = AbstentionModel(
+        weights, bias, mean, scale, threshold, floor, background, off_topic_line, "bundled"
+    )
+    print("weights (standardised features):")
+    for name, weight in zip(FEATURES, weights, strict=True):
+        print(f"  {name:24s} {weight:+.3f}")
+    print(f"  signals: {', '.join(Signals.names())}")
+    report(model, train, f"TRAIN ({len(train)} questions; threshold from here)")
+    report(model, test, f"TEST ({len(test)} questions; never fitted on)")
+    if not args.dry_run:
+        target = REPO / "bot" / "answering" / MODEL_FILE
+        target.write_text(model.to_json() + "\n", encoding="utf-8")
+        print(f"\nwrote {target.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering import AbstentionPolicy, Answerer, build_chat_client
+from bot.answering.abstention import DEFAULT_MIN_MARGIN
 from bot.settings import Settings
 from bot.store import AppStore
 from retrieval.embedder import load_embedder
@@ -35,6 +36,25 @@ def open_knowledge_base(
         on_wait=on_wait,
         repairing=repairing,
     )
+
+
+def abstention_policy(settings: Settings) -> AbstentionPolicy:
+    """Return the abstention policy the settings choose, with the operator's thresholds."""
+    policy = AbstentionPolicy(
+        mode=settings.abstention,
+        threshold=settings.abstain_threshold,
+        min_margin=settings.abstain_min_margin or DEFAULT_MIN_MARGIN,
+    )
+    if settings.abstention == "calibrated" and (
+        settings.embedding_model != policy.model.embedding_model
+    ):
+        log.warning(
+            "abstention was calibrated for the %r embedding model, not %r: refit it with "
+            "`make calibrate` before trusting its refusals",
+            policy.model.embedding_model,
+            settings.embedding_model,
+        )
+    return policy
 
 
 @dataclass
@@ -69,10 +89,6 @@ def open_services(
     except BaseException:
         knowledge_base.close()
         raise
-    policy = (
-        AbstentionPolicy()
-        if settings.abstain_min_margin is None
-        else AbstentionPolicy(min_margin=settings.abstain_min_margin)
-    )
+    policy = abstention_policy(settings)
     answerer = Answerer(knowledge_base, store=store, chat_client=chat_client, policy=policy)
     return Services(settings, knowledge_base, store, answerer)

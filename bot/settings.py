@@ -44,7 +44,11 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
-    abstain_min_margin: float | None = None  # None: the calibrated default
+    # How to decide whether to answer: "margin" (default) or "calibrated" (the fitted model).
+    abstention: Literal["margin", "calibrated"] = "margin"
+    abstain_min_margin: float | None = None  # margin mode; None: the default
+    # Calibrated mode: the confidence (0-1) an answer needs; None: the fitted threshold.
+    abstain_threshold: float | None = Field(default=None, ge=0, le=1)
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"

@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS messages (
     answer TEXT NOT NULL,
     citations TEXT NOT NULL,
     latency_ms REAL NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    reason TEXT,
+    confidence REAL
 );
 CREATE INDEX IF NOT EXISTS messages_conversation ON messages (conversation_id);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -94,6 +96,7 @@ class UnansweredRecord:
     language: str
     created_at: str
     conversation_id: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,10 @@ class AppStore:
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
+            for column, kind in (("reason", "TEXT"), ("confidence", "REAL")):
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE messages ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         """Close the database connection."""
@@ -141,7 +148,9 @@ class AppStore:
         citations = json.dumps([c.model_dump() for c in response.citations], ensure_ascii=False)
         with self._lock, self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO messages (message_id, conversation_id, channel, mode, "
+                "question, resolved_question, language, answered, answer, citations, "
+                "latency_ms, created_at, reason, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     response.message_id,
                     response.conversation_id,
@@ -155,6 +164,8 @@ class AppStore:
                     citations,
                     latency_ms,
                     _now(),
+                    response.reason,
+                    response.confidence,
                 ),
             )
 
@@ -274,7 +285,7 @@ class AppStore:
         """Return the questions the sources did not cover, newest first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT question, language, created_at, conversation_id FROM messages "
+                "SELECT question, language, created_at, conversation_id, reason FROM messages "
                 "WHERE answered = 0 ORDER BY rowid DESC LIMIT ?",
                 (limit,),
             ).fetchall()
@@ -284,6 +295,7 @@ class AppStore:
                 language=row["language"],
                 created_at=row["created_at"],
                 conversation_id=row["conversation_id"],
+                reason=row["reason"],
             )
             for row in rows
         ]

@@ -67,6 +67,8 @@ def where_clause(filters: SearchFilters) -> dict[str, Any] | None:
         conditions.append({"published_ts": {"$gte": _timestamp(filters.published_after)}})
     if filters.published_before:
         conditions.append({"published_ts": {"$lte": _timestamp(filters.published_before)}})
+    if filters.exclude_doc_ids:
+        conditions.append({"doc_id": {"$nin": sorted(filters.exclude_doc_ids)}})
     if not conditions:
         return None
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}

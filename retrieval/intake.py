@@ -8,6 +8,8 @@ skip it when it has not changed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from retrieval.errors import LoadError
 from retrieval.fetching import FetchPolicy
 from retrieval.ingestion import Prepared, prepare
@@ -71,5 +73,9 @@ class Intake:
             return in_run if in_run != origin else None
         held = self._registry.origin(doc_id)
         if held is None or held == origin or self._replace:
+            return None
+        # A file that is gone was moved or renamed (a corpus copied elsewhere): its id
+        # passes to the new path. Only two sources that both exist are in conflict.
+        if not held.startswith(("http://", "https://", "text:")) and not Path(held).exists():
             return None
         return held

@@ -49,6 +49,7 @@ class SearchFilters:
     publisher: str | None = None
     published_after: date | None = None
     published_before: date | None = None
+    exclude_doc_ids: frozenset[str] = frozenset()
 
 
 NO_FILTERS = SearchFilters()

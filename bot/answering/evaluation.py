@@ -23,6 +23,7 @@ class EvalItem(BaseModel):
     answerable: bool
     gold_docs: list[str] = Field(default_factory=list)
     must_mention_any: list[str] = Field(default_factory=list)
+    answers: list[str] = Field(default_factory=list, description="Gold answer texts, if known")
 
 
 class EvalFileError(ValueError):
@@ -41,6 +42,8 @@ class ItemResult:
     mention_hit: bool
     latency_ms: float
     cited: tuple[str, ...]
+    answer_found: bool | None = None  # a gold answer text in the answer or quotes
+    answer_chars: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class Summary:
     refused: int
     p50_ms: float
     p95_ms: float
+    with_answers: int = 0
+    answers_found: int = 0
+    median_chars: float = 0.0
 
     @property
     def abstention_accuracy(self) -> float | None:
@@ -105,6 +111,8 @@ def score(item: EvalItem, response: AskResponse, latency_ms: float) -> ItemResul
         mention_hit=any(m.casefold() in text for m in item.must_mention_any),
         latency_ms=latency_ms,
         cited=cited,
+        answer_found=any(a.casefold() in text for a in item.answers) if item.answers else None,
+        answer_chars=len(response.answer) if response.answered else 0,
     )
 
 
@@ -129,6 +137,8 @@ def summarise(results: Sequence[ItemResult]) -> Summary:
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
     latencies = [r.latency_ms for r in results] or [0.0]
+    with_answers = [r for r in answerable if r.answer_found is not None]
+    lengths = [r.answer_chars for r in answerable if r.answered] or [0]
     return Summary(
         questions=len(results),
         answerable=len(answerable),
@@ -139,6 +149,9 @@ def summarise(results: Sequence[ItemResult]) -> Summary:
         refused=sum(not r.answered for r in answerable),
         p50_ms=float(np.percentile(latencies, 50)),
         p95_ms=float(np.percentile(latencies, 95)),
+        with_answers=len(with_answers),
+        answers_found=sum(bool(r.answered and r.answer_found) for r in with_answers),
+        median_chars=float(np.median(lengths)),
     )
 
 
@@ -169,15 +182,18 @@ def report_table(results: Sequence[ItemResult]) -> str:
     """Return the per-language and overall scores as a text table."""
     header = (
         f"{'language':<9}{'questions':>10}{'gold cited':>12}{'mentioned':>11}"
-        f"{'abstained':>11}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'answer found':>14}{'abstained':>11}{'refused':>9}{'median chars':>14}"
+        f"{'p50 ms':>9}{'p95 ms':>9}"
     )
     rows = [header]
     groups = [*by_language(results).items(), ("overall", summarise(results))]
     for name, s in groups:
+        found = f"{s.answers_found}/{s.with_answers}" if s.with_answers else "-"
         rows.append(
             f"{name:<9}{s.questions:>10}{f'{s.gold_hits}/{s.answerable}':>12}"
-            f"{f'{s.mention_hits}/{s.answerable}':>11}{f'{s.abstained}/{s.unanswerable}':>11}"
-            f"{f'{s.refused}/{s.answerable}':>9}{s.p50_ms:>9.0f}{s.p95_ms:>9.0f}"
+            f"{f'{s.mention_hits}/{s.answerable}':>11}{found:>14}"
+            f"{f'{s.abstained}/{s.unanswerable}':>11}{f'{s.refused}/{s.answerable}':>9}"
+            f"{s.median_chars:>14.0f}{s.p50_ms:>9.0f}{s.p95_ms:>9.0f}"
         )
     misses = [
         f"{r.id} ({'refused' if not r.answered else 'gold' if not r.gold_hit else 'mention'})"

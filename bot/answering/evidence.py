@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bot.answering.background import Background
 from bot.answering.scoring import Candidate, ScoringConfig, SentenceScorer
-from bot.answering.sentences import split_sentences
+from bot.answering.sentences import leans_on_previous, split_sentences
+from bot.answering.signals import Signals, measure
 from bot.answering.terms import covered, key_terms
 from bot.answering.vectors import SentenceVectors
 from retrieval.knowledge_base import KnowledgeBase
-from retrieval.types import DocumentMeta
+from retrieval.types import NO_FILTERS, DocumentMeta, SearchFilters
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Evidence:
     best_similarity: float
     baseline: float
     nearest_titles: tuple[str, ...]
+    signals: Signals | None = None
 
     @property
     def margin(self) -> float:
@@ -81,19 +85,24 @@ class EvidenceFinder:
         knowledge_base: KnowledgeBase,
         vectors: SentenceVectors,
         config: EvidenceConfig | None = None,
+        *,
+        generic_background: np.ndarray | None = None,
     ) -> None:
         config = config or EvidenceConfig()
+        self.generic_background = generic_background
         self.knowledge_base = knowledge_base
         self.vectors = vectors
         self.config = config
         self.scorer = SentenceScorer(knowledge_base, vectors, config.scoring)
         self.background = Background(knowledge_base, vectors)
 
-    def find(self, question: str, *, language: str) -> Evidence:
+    def find(
+        self, question: str, *, language: str, filters: SearchFilters = NO_FILTERS
+    ) -> Evidence:
         """Return the evidence the knowledge base holds for ``question``."""
         query = self.vectors.queries([question])[0]
         hits = self.knowledge_base.search(
-            question, k=self.config.hits, language=language, query_vector=query
+            question, k=self.config.hits, language=language, query_vector=query, filters=filters
         )
         titles = tuple(dict.fromkeys(hit.chunk.meta.title for hit in hits))
         terms = key_terms(question)
@@ -103,15 +112,29 @@ class EvidenceFinder:
         baseline = self.background.similarity(query)
         passages = self._passages(self._covering_first(ranked, terms))
         context = " ".join(self._context(p) for p in passages)
+        covered_terms = covered(terms, context)
+        best_title = max(passages, key=lambda p: p.similarity).meta.title
+        title = float(self.vectors.passages([best_title])[0] @ query) if best_title else 0.0
         return Evidence(
             question=question,
             language=language,
             passages=passages,
             key_terms=terms,
-            covered_terms=covered(terms, context),
+            covered_terms=covered_terms,
             best_similarity=max(p.similarity for p in passages),
             baseline=baseline,
             nearest_titles=titles,
+            signals=measure(
+                question,
+                query,
+                language=language,
+                hits=hits,
+                ranked=ranked,
+                passages=passages,
+                terms=(len(terms), len(covered_terms)),
+                background=self.generic_background,
+                title=title,
+            ),
         )
 
     def _covering_first(self, ranked: list[Candidate], terms: frozenset[str]) -> list[Candidate]:
@@ -128,7 +151,10 @@ class EvidenceFinder:
         return ranked
 
     def _passages(self, ranked: list[Candidate]) -> tuple[Passage, ...]:
-        """Take the best sentences, each joined with adjacent sentences ranked near the top."""
+        """Take the best sentences, each joined with adjacent sentences ranked near the top.
+
+        A quote that opens with a pronoun ("He is...") takes the sentence it refers to.
+        """
         config = self.config
         top = ranked[: config.merge_rank]
         used: set[tuple[str, int]] = set()
@@ -149,7 +175,9 @@ class EvidenceFinder:
                 and _adjacent(candidate, other, text, config.paragraph_merge_drop)
             ]
             used.update(_key(c) for c in group)
-            start = min(c.sentence.start for c in group)
+            start = self._referent_start(
+                candidate.meta.doc_id, text, min(c.sentence.start for c in group)
+            )
             end = max(c.sentence.end for c in group)
             passages.append(
                 Passage(
@@ -162,6 +190,17 @@ class EvidenceFinder:
                 )
             )
         return tuple(passages)
+
+    def _referent_start(self, doc_id: str, text: str, start: int) -> int:
+        """Return where the quote starting at ``start`` must start to name its subject."""
+        sentences = split_sentences(doc_id, text)
+        index = next((i for i, s in enumerate(sentences) if s.start == start), None)
+        if index is None or index == 0 or not leans_on_previous(sentences[index].text):
+            return start
+        previous = sentences[index - 1]
+        # Only a neighbour in the same paragraph: across a break is another subject.
+        same_paragraph = "\n" not in text[previous.end : start]
+        return previous.start if same_paragraph else start
 
     def _context(self, passage: Passage) -> str:
         """Return a quote with the sentences beside it, its title and date (term coverage)."""

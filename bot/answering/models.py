@@ -62,6 +62,9 @@ class AskResponse(BaseModel):
     reason: Reason | None = Field(
         default=None, description="Why it was not answered (null when answered)"
     )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="How sure the assistant is that the quotes answer"
+    )
 
 
 class StreamEvent(BaseModel):

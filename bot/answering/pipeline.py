@@ -79,7 +79,9 @@ class Answerer:
         self.history_turns = history_turns
         self.on_answer: AnswerHook | None = None
         vectors = vectors or SentenceVectors(knowledge_base.embedder)
-        self.finder = EvidenceFinder(knowledge_base, vectors, evidence)
+        self.finder = EvidenceFinder(
+            knowledge_base, vectors, evidence, generic_background=self.policy.model.background
+        )
         self.llm = (
             None
             if chat_client is None
@@ -154,6 +156,7 @@ class Answerer:
             message_id=uuid.uuid4().hex,
             citations=[],
             reason="not_a_question",
+            confidence=0.0,
         )
 
     def _prepare(self, request: AskRequest) -> _Question:
@@ -236,14 +239,16 @@ class Answerer:
             message_id=question.message_id,
             citations=list(draft.citations),
             reason=None if answered else _REASONS[question.decision.reason],
+            confidence=round(question.decision.confidence, 3),
         )
         latency_ms = (time.perf_counter() - question.started) * 1000
         log.info(
-            "answered=%s mode=%s language=%s reason=%s latency=%.0fms",
+            "answered=%s mode=%s language=%s reason=%s confidence=%.2f latency=%.0fms",
             response.answered,
             mode,
             response.language,
             question.decision.reason.value,
+            question.decision.confidence,
             latency_ms,
         )
         if self.store is not None:
@@ -269,9 +274,10 @@ class Answerer:
 
 _REASONS: dict[Reason, ResponseReason] = {
     Reason.SUPPORTED: "not_covered",  # an LLM found the sources silent after all
-    Reason.NO_SOURCES: "not_covered",
+    Reason.NOT_COVERED: "not_covered",
+    Reason.OFF_TOPIC: "off_topic",
     Reason.MISSING_TERMS: "missing_terms",
-    Reason.WEAK_MATCH: "not_covered",
+    Reason.LOW_CONFIDENCE: "low_confidence",
 }
 
 

@@ -8,6 +8,7 @@ keywords, and whether it is written in the asker's language.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -187,6 +188,25 @@ class SentenceScorer:
             cosines = self.vectors.passages(texts) @ question_vector
             np.maximum.at(best, np.asarray(owners), cosines)
         return best
+
+
+def quotable_texts(doc_id: str, text: str, config: ScoringConfig | None = None) -> list[str]:
+    """Return every text of a document that ranking may embed: sentences, pairs, clauses.
+
+    Embedding them ahead (a warm-up) leaves only the question to embed per answer.
+    """
+    config = config or ScoringConfig()
+    sentences = [s for s in split_sentences(doc_id, text) if not is_instruction(s.text)]
+    texts = [s.text for s in sentences]
+    texts += [f"{a.text} {b.text}" for a, b in itertools.pairwise(sentences)]
+    for sentence in sentences:
+        if len(sentence.text) >= config.clause_min_sentence:
+            texts += [
+                clause
+                for clause in _CLAUSE_BREAK.split(sentence.text)
+                if len(clause) >= config.clause_min_chars
+            ]
+    return texts
 
 
 def _lexical_overlap(question: str, sentences: Sequence[str]) -> list[float]:

@@ -50,15 +50,33 @@ def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     cursor = 0
     for match in _END.finditer(text):
-        if match.group() != "\n" and (
-            _ABBREVIATION.search(text[cursor : match.start()])
-            or _LOWER_NEXT.match(text, match.end())
+        if match.group() == "\n":
+            if _is_soft_break(text, match.start()):
+                continue
+        elif _ABBREVIATION.search(text[cursor : match.start()]) or _LOWER_NEXT.match(
+            text, match.end()
         ):
             continue
         _append(sentences, doc_id, text, cursor, match.end())
         cursor = match.end()
     _append(sentences, doc_id, text, cursor, len(text))
     return tuple(sentences)
+
+
+def _is_soft_break(text: str, index: int) -> bool:
+    r"""Return True for a line break inside a sentence (a wrapped line: "O\n2", "và\nsau").
+
+    A break after end punctuation, before a blank line or before a capital (a heading,
+    a new paragraph) ends the sentence.
+    """
+    before = text[:index].rstrip(" \t")
+    after = text[index + 1 :]
+    if not before or not after or after.startswith("\n"):
+        return False
+    if before[-1] in '.!?…:;。！？"”’»)]':
+        return False
+    head = after.lstrip(" \t")[:1]
+    return bool(head) and (head.islower() or head.isdigit())
 
 
 def _append(sentences: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
@@ -70,6 +88,22 @@ def _append(sentences: list[Sentence], doc_id: str, text: str, start: int, end: 
         return
     begin = start + piece.index(stripped)
     sentences.append(Sentence(doc_id, begin, begin + len(stripped), stripped))
+
+
+# A sentence that opens with a pronoun or a back-reference leans on the one before it:
+# "Ông là người cao tuổi nhất..." says nothing of whom without its predecessor. A title
+# followed by a name ("Ông Nguyễn Văn A") names its subject and stands alone.
+_REFERENCE = re.compile(
+    r"^(?:(?:Ông|Bà|Anh|Chị|Cô|Em)(?:\s+(?:ấy|ta|này))?(?!\s+[A-ZĐÀ-Ỹ])"
+    r"|Họ|Nó|Hắn|Điều này|Việc này|Đây|Đó là|Theo (?:ông|bà|anh|chị)"
+    r"|He|She|It|They|This|These|That|Those|His|Her|Its|Their"
+    r"|Il|Elle|Ils|Elles|Cela|Ceci)\b"
+)
+
+
+def leans_on_previous(text: str) -> bool:
+    """Return True when ``text`` opens with a pronoun that refers to the sentence before."""
+    return _REFERENCE.match(text) is not None
 
 
 def is_instruction(text: str) -> bool:

@@ -68,8 +68,16 @@ def numbers(text: str) -> set[str]:
 
 
 def codes(text: str) -> set[str]:
-    """Return acronyms, alphanumeric codes and domain names, folded to lower case."""
-    found = {m.group().lower() for m in _CODE.finditer(text) if not _ROMAN.fullmatch(m.group())}
+    """Return acronyms, alphanumeric codes and domain names, folded to lower case.
+
+    A word in mixed case without digits ("WHen" typed in haste) is not a code.
+    """
+    found = {
+        m.group().lower()
+        for m in _CODE.finditer(text)
+        if not _ROMAN.fullmatch(m.group())
+        and (m.group().isupper() or any(ch.isdigit() for ch in m.group()))
+    }
     found.update(m.group().lower() for m in _DOMAIN.finditer(text))
     return found
 
@@ -83,6 +91,18 @@ def folded_words(text: str) -> str:
 def key_terms(question: str) -> frozenset[str]:
     """Return the terms of ``question`` that a supporting passage must contain."""
     return frozenset(numbers(question) | codes(question))
+
+
+def decisive(term: str) -> bool:
+    """Return True for a term no source writes another way (a year, a code, a domain).
+
+    That is a number of two digits or more, a code with digits (COP28, 57-KL/TW) or a
+    domain name. Acronyms may be spelled out ("VNA", "Thông tấn xã Việt Nam") and small numbers
+    written as words ("4", "bốn"), so their absence is only evidence, not proof.
+    """
+    if term.isdigit():
+        return len(term) >= 2
+    return any(ch.isdigit() for ch in term) or "." in term
 
 
 def covered(terms: frozenset[str], evidence: str) -> frozenset[str]:

@@ -12,7 +12,7 @@ from bot.answering import Answerer, AskRequest, AskResponse, build_chat_client
 from bot.answering.evaluation import EvalFileError, load_items, report_json, report_table, run
 from bot.cli.common import load_settings
 from bot.cli.progress import progress_bar
-from bot.runtime import open_knowledge_base
+from bot.runtime import abstention_policy, open_knowledge_base
 
 
 @click.command(name="eval")
@@ -34,7 +34,7 @@ def evaluate(questions: Path, as_json: bool) -> None:
     knowledge_base = open_knowledge_base(settings)
     chat_client = build_chat_client(settings) if settings.llm_provider != "none" else None
     # No store: evaluation questions must not show up as readers' unanswered questions.
-    answerer = Answerer(knowledge_base, chat_client=chat_client)
+    answerer = Answerer(knowledge_base, chat_client=chat_client, policy=abstention_policy(settings))
 
     def ask(request: AskRequest) -> AskResponse:
         return answerer.ask(request, channel="eval")

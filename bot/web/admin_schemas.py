@@ -175,6 +175,10 @@ class UnansweredGroupPublic(BaseModel):
     question: str = Field(description="The most recent wording")
     count: int
     languages: dict[str, int] = Field(description="Questions per language code")
+    reasons: dict[str, int] = Field(
+        description="Why they were refused: not_covered, off_topic, missing_terms, "
+        "low_confidence, not_a_question"
+    )
     last_asked: str
     examples: list[str] = Field(description="Distinct wordings, newest first")
 
@@ -185,6 +189,7 @@ class UnansweredGroupPublic(BaseModel):
             question=group.question,
             count=group.count,
             languages=group.languages,
+            reasons=group.reasons,
             last_asked=group.last_asked,
             examples=group.examples,
         )

@@ -20,6 +20,7 @@ class Question:
     text: str
     language: str
     asked_at: str
+    reason: str | None = None
 
 
 @dataclass
@@ -30,6 +31,7 @@ class QuestionGroup:
     last_asked: str
     count: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
 
 
@@ -66,6 +68,8 @@ def group_questions(
         group = groups[best]
         group.count += 1
         group.languages[question.language] = group.languages.get(question.language, 0) + 1
+        reason = question.reason or "not_covered"
+        group.reasons[reason] = group.reasons.get(reason, 0) + 1
         if question.text not in group.examples and len(group.examples) < max_examples:
             group.examples.append(question.text)
     return groups

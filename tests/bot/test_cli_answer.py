@@ -21,6 +21,7 @@ QUESTIONS = [
         "answerable": True,
         "gold_docs": ["003_f689955a8045994b"],
         "must_mention_any": ["Naver"],
+        "answers": ["Naver"],
     },
     {
         "id": "a2",
@@ -80,15 +81,19 @@ def test_eval_reports_each_language_and_overall(env: dict[str, str], tmp_path: P
     table = CliRunner().invoke(main, ["eval", str(path)], env=env)
     assert table.exit_code == 0, table.output
     lines = {line.split()[0]: line.split() for line in table.stdout.splitlines() if line.strip()}
-    assert lines["en"][1:6] == ["2", "1/1", "1/1", "1/1", "0/1"]
-    assert lines["vi"][1:6] == ["1", "1/1", "1/1", "0/0", "0/1"]
-    assert lines["overall"][1:6] == ["3", "2/2", "2/2", "1/1", "0/2"]
+    # questions, gold cited, mentioned, answer found (where the file gives answers),
+    # abstained, refused, median answer characters
+    assert lines["en"][1:7] == ["2", "1/1", "1/1", "1/1", "1/1", "0/1"]
+    assert lines["vi"][1:7] == ["1", "1/1", "1/1", "-", "0/0", "0/1"]
+    assert lines["overall"][1:7] == ["3", "2/2", "2/2", "1/1", "1/1", "0/2"]
+    assert 100 < float(lines["overall"][7]) < 3000
 
     report = json.loads(CliRunner().invoke(main, ["eval", "--json", str(path)], env=env).stdout)
     assert report["overall"]["abstention_accuracy"] == 1.0
     assert report["overall"]["refusal_rate"] == 0.0
     assert [q["id"] for q in report["questions"]] == ["a1", "a2", "u1"]
     assert report["overall"]["p95_ms"] >= report["overall"]["p50_ms"] > 0
+    assert report["overall"]["answers_found"] == report["overall"]["with_answers"] == 1
 
 
 def test_eval_names_the_line_that_is_not_an_evaluation_item(

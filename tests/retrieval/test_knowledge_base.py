@@ -222,3 +222,17 @@ def test_an_exact_duplicate_is_reported_and_the_original_keeps_its_text(
     listed = {d.meta.doc_id: d.chunks for d in kb.documents()}
     assert list(listed) == ["original"] and listed["original"] > 0
     assert kb.check().ok
+
+
+def test_a_moved_corpus_keeps_its_ids(make_kb, tmp_path: Path) -> None:
+    first = copy_corpus(tmp_path / "before")
+    kb = make_kb("moved", corpus_dir=first)
+    assert len(kb.ingest([str(first)]).added) == 5
+    moved = first.rename(tmp_path / "after")
+    # The same corpus under a new path (a deployment moved): same ids, nothing refused.
+    config = replace(kb.config, corpus_dir=moved)
+    kb.close()
+    again = KnowledgeBase.open(config, kb.embedder)
+    report = again.ingest([str(moved)])
+    assert report.ok and len(report.skipped) == 5
+    again.close()

@@ -48,7 +48,7 @@ async def unanswered(
 ) -> UnansweredReport:
     """Group the questions the assistant could not answer, most recently asked first."""
     records = await run_in_threadpool(store.unanswered, limit)
-    questions = [Question(r.question, r.language, r.created_at) for r in records]
+    questions = [Question(r.question, r.language, r.created_at, r.reason) for r in records]
     groups = await run_in_threadpool(
         group_questions, questions, knowledge_base.embedder.embed_queries
     )

@@ -8,8 +8,8 @@ import pytest
 
 from bot.answering.conversation import is_follow_up, resolve
 from bot.answering.question_types import AnswerType, expected_types, provides
-from bot.answering.sentences import is_instruction, split_sentences
-from bot.answering.terms import covered, key_terms, numbers
+from bot.answering.sentences import is_instruction, leans_on_previous, split_sentences
+from bot.answering.terms import covered, decisive, key_terms, numbers
 
 
 def test_sentences_are_verbatim_spans_that_survive_abbreviations() -> None:
@@ -107,3 +107,47 @@ def test_a_question_that_stands_alone_is_left_alone() -> None:
     assert resolve("and in 2016?", []).question == "and in 2016?"
     assert is_follow_up("那2016年呢？")
     assert not is_follow_up("越南对外信息工作如何应对歪曲越南的错误言论？")
+
+
+def test_a_wrapped_line_does_not_end_a_sentence() -> None:
+    text = (
+        "Đoàn công tác gồm\n2 thành viên của Bộ Ngoại giao đã tới dự hội nghị tại Hà Nội.\n"
+        "Tiêu đề của mục tiếp theo trong bài\nĐoạn văn mới bắt đầu ở đây với nhiều chữ hơn."
+    )
+    assert [s.text for s in split_sentences("wrapped", text)] == [
+        "Đoàn công tác gồm\n2 thành viên của Bộ Ngoại giao đã tới dự hội nghị tại Hà Nội.",
+        "Tiêu đề của mục tiếp theo trong bài",
+        "Đoạn văn mới bắt đầu ở đây với nhiều chữ hơn.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("Ông là người cao tuổi nhất tham dự hội nghị.", True),
+        ("Ông Nguyễn Văn A là người cao tuổi nhất.", False),
+        ("He is the oldest quarterback to play in a Super Bowl.", True),
+        ("Họ đã ký kết thỏa thuận hợp tác.", True),
+        ("Hence the committee decided to meet again.", False),
+    ],
+)
+def test_a_sentence_that_opens_with_a_pronoun_leans_on_its_predecessor(
+    sentence: str, leans: bool
+) -> None:
+    assert leans_on_previous(sentence) is leans
+
+
+def test_acronyms_and_small_numbers_are_not_decisive_terms() -> None:
+    assert key_terms("WHen did the Politburo meet?") == frozenset()
+    assert [t for t in sorted(key_terms("Did 4 provinces join COP28 in 2016 per VNA?"))] == [
+        "2016",
+        "28",
+        "4",
+        "cop28",
+        "vna",
+    ]
+    assert {t for t in key_terms("Did 4 provinces join COP28 in 2016 per VNA?") if decisive(t)} == {
+        "2016",
+        "28",
+        "cop28",
+    }
