@@ -65,6 +65,12 @@ def pdf_bomb(path: Path, *, inflated_mb: int = 100) -> Path:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
     ]
+    path.write_bytes(pdf_file(objects))
+    return path
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """Return a PDF holding ``objects`` (numbered from 1), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -77,8 +83,7 @@ def pdf_bomb(path: Path, *, inflated_mb: int = 100) -> Path:
         len(objects) + 1,
         xref,
     )
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 def _memory_mb(pid: int) -> dict[str, float]:

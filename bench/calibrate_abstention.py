@@ -7,7 +7,7 @@ Training data (the train side of bench/mlqa.py's split, by article):
 - MLQA vi and en questions over the Vietnamese contexts, and again with the English
   editions beside them, with their context present (should answer) and with it left
   out while the article's other paragraphs stay (should refuse);
-- the train half of bench/data/off_topic.jsonl (should refuse), in nine languages,
+- the train half of bench/questions/off_topic.jsonl (should refuse), in nine languages,
   weighed up (--off-topic-weight) since they stand for a whole kind of question.
 The test side of both is never fitted on: the script reports on it separately.
 
@@ -47,7 +47,7 @@ from retrieval.embedder import load_embedder
 from retrieval.language import detect_language
 
 REPO = mlqa.REPO
-OFF_TOPIC = REPO / "bench" / "data" / "off_topic.jsonl"
+OFF_TOPIC = REPO / "bench" / "questions" / "off_topic.jsonl"
 NEWS = REPO.parent / "shared" / "bench-data" / "news-vi-baomoi-2017"
 WORK = REPO / "data" / "bench"
 

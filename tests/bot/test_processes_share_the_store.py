@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,16 @@ def _news(root: Path, count: int) -> News:
 @pytest.fixture(scope="module")
 def news(tmp_path_factory: pytest.TempPathFactory) -> News:
     return _news(tmp_path_factory.mktemp("news"), 100)
+
+
+def _until_chunks_arrive(client: chromadb.ClientAPI, process: subprocess.Popen[str]) -> None:
+    """Wait until the ingestion ``process`` has written chunks to Chroma (or ended)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        names = [c.name for c in client.list_collections()]
+        if "vnpos" in names and client.get_collection("vnpos").count() > 0:
+            return
+        time.sleep(0.05)
 
 
 def _listed(env: dict[str, str], cwd: Path) -> dict[str, int]:
@@ -121,12 +132,7 @@ def test_an_ingestion_killed_midway_leaves_no_partial_document(tmp_path: Path) -
         env = environment(tmp_path / "data", chroma_url=chroma_url)
         client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1]))
         doomed = start("ingest", str(small.first), env=env, cwd=tmp_path, log=tmp_path / "k.log")
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and doomed.poll() is None:
-            names = [c.name for c in client.list_collections()]
-            if "vnpos" in names and client.get_collection("vnpos").count() > 0:
-                break
-            time.sleep(0.05)
+        _until_chunks_arrive(client, doomed)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=30)
         checked = run("check", env=env, cwd=tmp_path)
@@ -151,12 +157,7 @@ def test_chroma_stopping_mid_ingestion_is_one_line_and_the_next_run_finishes(
         env = environment(tmp_path / "data", chroma_url=chroma_url)
         client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1]))
         ingest = start("ingest", str(small.first), env=env, cwd=tmp_path, log=tmp_path / "i.log")
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and ingest.poll() is None:
-            names = [c.name for c in client.list_collections()]
-            if "vnpos" in names and client.get_collection("vnpos").count() > 0:
-                break
-            time.sleep(0.05)
+        _until_chunks_arrive(client, ingest)
     # The Chroma server is stopped now, while the ingestion is still running.
     assert ingest.wait(timeout=300) == 1
     output = (tmp_path / "i.log").read_text()

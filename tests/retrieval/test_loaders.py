@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from bench.bombs import docx_bomb, pdf_bomb
+from bench.bombs import docx_bomb, pdf_bomb, pdf_file
 from retrieval import extractors
 from retrieval.errors import LoadError
 from retrieval.fetching import FetchPolicy
@@ -69,19 +69,7 @@ def make_pdf(*lines: str) -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def _load(path: Path) -> str:

@@ -22,7 +22,7 @@ from tests.conftest import CORPUS
 
 STATEMENTS = Path(__file__).parent / "statements"
 
-# Written for this test only: none of these is in bench/data/off_topic.jsonl.
+# Written for this test only: none of these is in bench/questions/off_topic.jsonl.
 OFF_TOPIC = [
     ("en", "What is the capital of Australia?"),
     ("en", "Will it rain in Hanoi tomorrow?"),
