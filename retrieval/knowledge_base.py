@@ -20,6 +20,7 @@ from retrieval.config import KnowledgeBaseConfig
 from retrieval.consistency import Consistency, check, sweep_dead_leases
 from retrieval.embedding import Embedder, Vectors
 from retrieval.errors import InconsistentStore, StoreBusy, StoreError
+from retrieval.glossary_store import GlossaryStore
 from retrieval.indexer import Indexer
 from retrieval.ingestion import Prepared
 from retrieval.keyword_mirror import KeywordMirror
@@ -69,6 +70,7 @@ class KnowledgeBase:
         self._on_wait = on_wait
         self._keyword = KeywordMirror(registry, store)
         self._mutex = threading.RLock()
+        self.glossaries = GlossaryStore(registry.path)
         self._writer = Writer(
             config=config,
             indexer=Indexer(config=config, embedder=embedder, store=store, registry=registry),
@@ -78,6 +80,7 @@ class KnowledgeBase:
             keyword=self._keyword,
             on_wait=on_wait,
             mutex=self._mutex,
+            glossaries=self.glossaries,
         )
         self.embedded = config.chroma_url is None
         if self.embedded:
@@ -133,6 +136,7 @@ class KnowledgeBase:
     def close(self) -> None:
         """Release the store lock and the registry's database connection."""
         self._registry.close()
+        self.glossaries.close()
         if self.embedded:
             self._lock.release()
 

@@ -12,6 +12,7 @@ import yaml
 from retrieval.errors import LoadError
 from retrieval.extractors import decode_text, docx_text, html_meta, html_text, normalise, pdf_text
 from retrieval.fetching import FetchPolicy, fetch, suffix_of
+from retrieval.glossary import is_glossary
 from retrieval.sizes import describe_size
 
 __all__ = ["SUPPORTED_EXTENSIONS", "LoadedDocument", "Source", "discover", "load", "load_bytes"]
@@ -111,7 +112,8 @@ def discover(paths: Sequence[str], *, corpus_root: Path | None = None) -> list[S
         root = _root(path, path, corpus_root)
         for child in sorted(path.rglob("*")):
             hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-            if child.is_file() and child.suffix.lower() in SUPPORTED_EXTENSIONS and not hidden:
+            wanted = child.suffix.lower() in SUPPORTED_EXTENSIONS or is_glossary(child.name)
+            if child.is_file() and wanted and not hidden:
                 found.setdefault(str(child), Source(str(child), root))
     return list(found.values())
 

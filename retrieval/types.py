@@ -90,6 +90,8 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (id, original's id)
     chunks: int = 0
     seconds: float = 0.0
+    glossary_terms: int = 0
+    warnings: list[str] = field(default_factory=list)  # what loaded with problems
 
     @property
     def ok(self) -> bool:
@@ -104,4 +106,5 @@ class IngestReport:
             f"added {len(self.added)}, updated {len(self.updated)}, "
             f"skipped {len(self.skipped)}, failed {len(self.failed)} documents{duplicates}; "
             f"{self.chunks} chunks in {self.seconds:.1f}s"
+            + (f"; {self.glossary_terms} glossary terms" if self.glossary_terms else "")
         )

@@ -12,10 +12,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from retrieval.chroma_store import ChromaStore
 from retrieval.config import KnowledgeBaseConfig
 from retrieval.consistency import sweep_dead_leases
+from retrieval.glossary import GlossaryError, is_glossary, read_glossary
+from retrieval.glossary_store import GlossaryStore
 from retrieval.indexer import Indexer
 from retrieval.ingestion import Prepared
 from retrieval.intake import Intake
@@ -43,7 +46,9 @@ class Writer:
         keyword: KeywordMirror,
         on_wait: Callable[[str], None] | None,
         mutex: threading.RLock,
+        glossaries: GlossaryStore,
     ) -> None:
+        self._glossaries = glossaries
         self._config = config
         self._indexer = indexer
         self._store = store
@@ -66,6 +71,11 @@ class Writer:
         """
         report = IngestReport()
         started = time.perf_counter()
+        for glossary in [s for s in sources if is_glossary(s.location)]:
+            self._ingest_glossary(glossary, report)
+            if progress:
+                progress(1)
+        sources = [s for s in sources if not is_glossary(s.location)]
         intake = Intake(self._registry, report, replace=replace)
         batch: list[Prepared] = []
         batch_chunks = 0
@@ -91,6 +101,23 @@ class Writer:
             self._write([prepared], report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _ingest_glossary(self, source: Source, report: IngestReport) -> None:
+        """Store a glossary file's terms in place of its previous version."""
+        if source.is_url:
+            report.failed.append(
+                (source.location, f"{source.location}: glossaries are read from files")
+            )
+            return
+        try:
+            parsed = read_glossary(Path(source.location))
+        except GlossaryError as exc:
+            report.failed.append((source.location, str(exc)))
+            return
+        with self._mutex, self._lock.hold(on_wait=self._on_wait):
+            self._glossaries.replace(source.doc_id, parsed.entries)
+        report.glossary_terms += len(parsed.entries)
+        report.warnings.extend(parsed.problems)
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the index; return False if it was not there."""

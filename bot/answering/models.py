@@ -37,6 +37,15 @@ class AskRequest(BaseModel):
         return code
 
 
+class GlossaryTerm(BaseModel):
+    """The official translation of a term in a quote or title, from the glossary."""
+
+    term: str = Field(description="The term as the source writes it (Vietnamese)")
+    translation: str = Field(description="Its official translation, not the source's words")
+    language: str = Field(description="The translation's language")
+    source: str = Field(description="Where the translation is published")
+
+
 class Citation(BaseModel):
     """A numbered source of an answer, with the verbatim passage that supports it."""
 
@@ -48,6 +57,9 @@ class Citation(BaseModel):
     url: str | None
     source: str
     quote: str
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list, description="Glossary translations of terms in the quote and title"
+    )
 
 
 class AskResponse(BaseModel):

@@ -16,6 +16,7 @@ from bot.answering.conversation import Resolved, resolve
 from bot.answering.evidence import Evidence, EvidenceConfig, EvidenceFinder
 from bot.answering.extractive import Draft, extractive_answer, refusal
 from bot.answering.generation import Generation, LlmAnswerer, Outcome
+from bot.answering.glossing import glossed
 from bot.answering.llm import ChatClient
 from bot.answering.localisation import strings
 from bot.answering.models import AskRequest, AskResponse, StreamEvent
@@ -237,7 +238,9 @@ class Answerer:
             answered=answered,
             conversation_id=question.conversation_id,
             message_id=question.message_id,
-            citations=list(draft.citations),
+            citations=glossed(
+                draft.citations, self.knowledge_base.glossaries.glossary(), question.language
+            ),
             reason=None if answered else _REASONS[question.decision.reason],
             confidence=round(question.decision.confidence, 3),
         )

@@ -44,6 +44,8 @@ def ingest(locations: tuple[str, ...], replace: bool) -> None:
             done_by = f"{knowledge_base.embedder.passages_embedded} passages embedded"
     for _location, reason in report.failed:
         click.echo(f"failed: {reason}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for doc_id, original in report.duplicates:
         click.echo(f"duplicate: {doc_id} has exactly the text of {original}; not indexed", err=True)
     click.echo(f"{report.summary()}; {done_by}")

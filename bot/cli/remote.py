@@ -138,6 +138,8 @@ def _report(data: dict[str, Any]) -> IngestReport:
         duplicates=[(d["doc_id"], d["original"]) for d in data.get("duplicates", [])],
         chunks=int(data["chunks"]),
         seconds=float(data["seconds"]),
+        glossary_terms=int(data.get("glossary_terms", 0)),
+        warnings=list(data.get("warnings", [])),
     )
 
 

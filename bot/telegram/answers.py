@@ -37,9 +37,24 @@ def answer_messages(
 ) -> list[str]:
     """Return the answer as Telegram HTML messages, each at most ``limit`` long."""
     body = html.escape(response.answer.strip())
+    glossary = _glossary(response.citations)
+    if glossary:
+        body += f"\n\n<i>{text(language, 'glossary')}</i>\n{glossary}"
     if response.citations:
         body += "\n\n<i>" + text(language, "sources_hint") + "</i>"
     return split_html(body, limit)
+
+
+def _glossary(citations: Sequence[Citation]) -> str:
+    """Return the glosses of all citations, one line each, without repeats."""
+    seen: dict[str, str] = {}
+    for citation in citations:
+        for gloss in citation.glossary:
+            seen.setdefault(gloss.term, gloss.translation)
+    return "\n".join(
+        f"• <b>{html.escape(term)}</b> — {html.escape(translation)}"
+        for term, translation in seen.items()
+    )
 
 
 def answer_keyboard(response: AskResponse) -> InlineKeyboardMarkup:

@@ -86,6 +86,8 @@ class IngestResult(BaseModel):
     duplicates: list[DuplicateDocument] = Field(default_factory=list)
     chunks: int
     seconds: float
+    glossary_terms: int = 0
+    warnings: list[str] = Field(default_factory=list)
 
     @classmethod
     def from_report(cls, report: IngestReport) -> IngestResult:
@@ -98,6 +100,8 @@ class IngestResult(BaseModel):
             duplicates=[DuplicateDocument(doc_id=d, original=o) for d, o in report.duplicates],
             chunks=report.chunks,
             seconds=round(report.seconds, 3),
+            glossary_terms=report.glossary_terms,
+            warnings=report.warnings,
         )
 
 

@@ -13,6 +13,7 @@ from bench.bombs import docx_bomb, pdf_bomb, pdf_file
 from retrieval import extractors
 from retrieval.errors import LoadError
 from retrieval.fetching import FetchPolicy
+from retrieval.glossary import is_glossary
 from retrieval.loaders import Source, discover, load, load_bytes
 
 VIETNAMESE = "Thông tin đối ngoại: Việt Nam tăng cường hợp tác quốc tế, hòa bình và hữu nghị."
@@ -128,7 +129,9 @@ def test_discover_ids_for_single_files_urls_and_missing_paths(tmp_path: Path) ->
 
 def test_the_seed_corpus_loads_with_sidecar_metadata() -> None:
     corpus = Path(__file__).resolve().parents[2] / "corpus"
-    sources = discover([str(corpus)])
+    found = discover([str(corpus)])
+    assert [s.doc_id for s in found if is_glossary(s.location)] == ["glossary/starter.glossary"]
+    sources = [s for s in found if not is_glossary(s.location)]
     assert [Path(s.doc_id).name for s in sources][:1] == ["000_7cf16ed7d5450c3a"]
     loaded = [load(s) for s in sources]
     assert all(d.declared["language"] == "vi" and d.declared["published"] for d in loaded)

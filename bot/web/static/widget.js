@@ -16,7 +16,7 @@
       sources: "Sources", openSource: "Open the source", quote: "Quote",
       helpful: "Helpful", notHelpful: "Not helpful", thanks: "Thank you for your feedback.",
       thinking: "Searching the sources…", newChat: "New conversation", you: "You",
-      assistant: "Assistant", source: "Source",
+      assistant: "Assistant", source: "Source", glossary: "Glossary",
       refused: "This website is not allowed to use this assistant.",
       unreachable: "The assistant cannot be reached. Check your connection and try again.",
       tooMany: "Too many questions at once. Please wait {s} s and try again.",
@@ -29,7 +29,7 @@
       sources: "Nguồn", openSource: "Mở nguồn", quote: "Trích dẫn",
       helpful: "Hữu ích", notHelpful: "Không hữu ích", thanks: "Cảm ơn bạn đã góp ý.",
       thinking: "Đang tìm trong các nguồn…", newChat: "Cuộc trò chuyện mới", you: "Bạn",
-      assistant: "Trợ lý", source: "Nguồn",
+      assistant: "Trợ lý", source: "Nguồn", glossary: "Thuật ngữ",
       refused: "Trang web này không được phép sử dụng trợ lý.",
       unreachable: "Không kết nối được với trợ lý. Hãy kiểm tra kết nối và thử lại.",
       tooMany: "Quá nhiều câu hỏi cùng lúc. Vui lòng đợi {s} giây rồi thử lại.",
@@ -42,7 +42,7 @@
       sources: "Sources", openSource: "Ouvrir la source", quote: "Citation",
       helpful: "Utile", notHelpful: "Pas utile", thanks: "Merci pour votre avis.",
       thinking: "Recherche dans les sources…", newChat: "Nouvelle conversation", you: "Vous",
-      assistant: "Assistant", source: "Source",
+      assistant: "Assistant", source: "Source", glossary: "Glossaire",
       refused: "Ce site n'est pas autorisé à utiliser cet assistant.",
       unreachable: "L'assistant est injoignable. Vérifiez votre connexion et réessayez.",
       tooMany: "Trop de questions à la fois. Patientez {s} s puis réessayez.",
@@ -55,7 +55,7 @@
       sources: "来源", openSource: "打开来源", quote: "引文",
       helpful: "有帮助", notHelpful: "没有帮助", thanks: "感谢您的反馈。",
       thinking: "正在检索来源…", newChat: "新对话", you: "您",
-      assistant: "助手", source: "来源",
+      assistant: "助手", source: "来源", glossary: "术语表",
       refused: "此网站无权使用该助手。",
       unreachable: "无法连接助手。请检查网络后重试。",
       tooMany: "提问过于频繁。请等待 {s} 秒后重试。",
@@ -68,7 +68,7 @@
       sources: "Источники", openSource: "Открыть источник", quote: "Цитата",
       helpful: "Полезно", notHelpful: "Бесполезно", thanks: "Спасибо за отзыв.",
       thinking: "Поиск по источникам…", newChat: "Новый разговор", you: "Вы",
-      assistant: "Помощник", source: "Источник",
+      assistant: "Помощник", source: "Источник", glossary: "Глоссарий",
       refused: "Этому сайту не разрешено использовать помощника.",
       unreachable: "Помощник недоступен. Проверьте соединение и повторите попытку.",
       tooMany: "Слишком много вопросов. Подождите {s} с и повторите попытку.",
@@ -121,6 +121,8 @@
     "details { display: block; border: 1px solid #d8dee4; border-radius: 8px; background: #f6f8fa; }",
     "summary { display: list-item; cursor: pointer; padding: 6px 8px; color: #0a58ca; }",
     ".meta { display: block; font-size: 12px; color: #57606a; }",
+    ".glossary { display: block; margin: 2px 0 0 18px; font-size: 12px; color: #57606a; }",
+    ".glossary b { font-weight: 600; }",
     "blockquote { display: block; margin: 0; padding: 6px 10px; border-left: 3px solid #b3261e;",
     "  background: #fff; color: #1f2328; font-style: italic; white-space: pre-wrap; }",
     ".link { display: inline-block; margin: 6px 8px 8px; color: #0a58ca; }",
@@ -296,7 +298,22 @@
     }
     details[String(c.n)] = box;
     li.append(box);
+    if (c.glossary && c.glossary.length) li.append(renderGlossary(c.glossary));
     return li;
+  }
+
+  function renderGlossary(terms) {
+    // Official translations from the glossary, kept apart from the verbatim quote.
+    var box = el("span", "glossary");
+    box.append(el("b", null, T.glossary + ": "));
+    terms.forEach(function (g, i) {
+      if (i) box.append(document.createTextNode("; "));
+      box.append(document.createTextNode(g.term + " — " + g.translation));
+    });
+    box.title = terms.map(function (g) { return g.source; }).filter(function (v, i, a) {
+      return a.indexOf(v) === i;
+    }).join("; ");
+    return box;
   }
 
   function renderRating(answer) {

@@ -1,4 +1,4 @@
-from bot.answering.models import AskResponse, Citation
+from bot.answering.models import AskResponse, Citation, GlossaryTerm
 from bot.telegram.answers import (
     answer_keyboard,
     answer_messages,
@@ -112,3 +112,28 @@ def test_language_codes_are_matched_by_their_primary_tag() -> None:
     assert supported_language("zh-hans") == "zh"
     assert supported_language("pt-br") is None
     assert supported_language(None) is None
+
+
+def test_glosses_follow_the_answer_once_each_and_escaped() -> None:
+    gloss = GlossaryTerm(
+        term="Thông tấn xã Việt Nam",
+        translation="Vietnam News Agency <VNA>",
+        language="en",
+        source="vnanet.vn",
+    )
+    citations = [_citation(1).model_copy(update={"glossary": [gloss]}) for _ in range(2)]
+    [message] = answer_messages(_response("It says so [1].", citations), "fr")
+
+    assert html_error(message) is None
+    shown = visible_text(message)
+    assert (
+        "Glossaire (traductions officielles)\n• Thông tấn xã Việt Nam — Vietnam News Agency <VNA>"
+        in shown
+    )
+    assert shown.count("Vietnam News Agency") == 1
+    assert shown.index("It says so") < shown.index("Glossaire") < shown.index("Toutes les sources")
+
+
+def test_an_answer_without_glossary_terms_shows_no_glossary() -> None:
+    [message] = answer_messages(_response("It says so [1].", [_citation(1)]), "en")
+    assert "Glossary" not in visible_text(message)

@@ -123,6 +123,25 @@ def test_a_french_question_streams_an_answer_whose_citation_opens_its_quote(
     expect(page.locator("li.msg.bot details").first).to_be_attached()
 
 
+def test_glosses_show_beside_the_quotes_not_inside_them(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    open_widget(page, host_page(sites, web_api.url, "glossary.html"))
+    ask(
+        page,
+        "Que demande le chef de la Commission centrale de propagande "
+        "pour le second semestre 2023 ?",
+    )
+    answer = page.locator("li.msg.bot").last
+    glossary = answer.locator(".glossary").first
+    expect(glossary).to_be_visible(timeout=60_000)
+    expect(glossary).to_contain_text("Glossaire: ")
+    expect(answer.locator(".glossary")).to_contain_text(
+        ["Trưởng Ban Tuyên giáo Trung ương — chef de la Commission centrale de propagande"]
+    )
+    assert "Commission centrale" not in " ".join(answer.locator("blockquote").all_inner_texts())
+
+
 def test_keyboard_escape_closes_and_returns_focus(
     page: Page, web_api: WebApi, sites: Sites
 ) -> None:
