@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.answering import AbstentionPolicy, Answerer, build_chat_client
 from bot.answering.abstention import DEFAULT_MIN_MARGIN
+from bot.answering.translation import build_translator
 from bot.settings import Settings
 from bot.store import AppStore
 from retrieval.embedder import load_embedder
@@ -86,9 +87,18 @@ def open_services(
         if settings.llm_provider != "none":
             chat_client = build_chat_client(settings)
             log.info("answers are written by %s and checked against the sources", chat_client.name)
+        translator = build_translator(settings, chat_client)
+        if translator is not None:
+            log.info("quotes are machine-translated by %s, labelled and checked", translator.name)
     except BaseException:
         knowledge_base.close()
         raise
     policy = abstention_policy(settings)
-    answerer = Answerer(knowledge_base, store=store, chat_client=chat_client, policy=policy)
+    answerer = Answerer(
+        knowledge_base,
+        store=store,
+        chat_client=chat_client,
+        policy=policy,
+        translator=translator,
+    )
     return Services(settings, knowledge_base, store, answerer)

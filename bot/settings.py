@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.config import KnowledgeBaseConfig
@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
+    # Machine translation of quotes for readers of other languages: off (default),
+    # libretranslate (a LibreTranslate-compatible server at translate_url) or llm.
+    translate: Literal["off", "libretranslate", "llm"] = "off"
+    translate_url: str | None = None
+    translate_api_key: SecretStr | None = None
+    translate_timeout_s: float = Field(default=10.0, gt=0)
     # How to decide whether to answer: "margin" (default) or "calibrated" (the fitted model).
     abstention: Literal["margin", "calibrated"] = "margin"
     abstain_min_margin: float | None = None  # margin mode; None: the default
@@ -98,6 +104,14 @@ class Settings(BaseSettings):
                     'VNPOS_WIDGET_KEYS must be a JSON object such as {"key": ["https://site"]}'
                 ) from exc
         return value
+
+    @model_validator(mode="after")
+    def _translator_configured(self) -> Settings:
+        if self.translate == "libretranslate" and not self.translate_url:
+            raise ValueError("VNPOS_TRANSLATE=libretranslate needs VNPOS_TRANSLATE_URL")
+        if self.translate == "llm" and (self.llm_provider == "none" or not self.llm_model):
+            raise ValueError("VNPOS_TRANSLATE=llm needs VNPOS_LLM_PROVIDER and VNPOS_LLM_MODEL")
+        return self
 
     @property
     def max_file_bytes(self) -> int:

@@ -46,6 +46,17 @@ class GlossaryTerm(BaseModel):
     source: str = Field(description="Where the translation is published")
 
 
+class Translation(BaseModel):
+    """A quote in the reader's language: an official edition's or a machine's."""
+
+    text: str
+    language: str
+    kind: Literal["official", "machine"] = Field(
+        description="official: the publisher's own edition; machine: machine translation"
+    )
+    doc_id: str = Field(description="The document the translated text belongs to")
+
+
 class Citation(BaseModel):
     """A numbered source of an answer, with the verbatim passage that supports it."""
 
@@ -57,6 +68,9 @@ class Citation(BaseModel):
     url: str | None
     source: str
     quote: str
+    translation: Translation | None = Field(
+        default=None, description="The quote in the reader's language, labelled by kind"
+    )
     glossary: list[GlossaryTerm] = Field(
         default_factory=list, description="Glossary translations of terms in the quote and title"
     )

@@ -19,9 +19,11 @@ from bot.answering.generation import Generation, LlmAnswerer, Outcome
 from bot.answering.glossing import glossed
 from bot.answering.llm import ChatClient
 from bot.answering.localisation import strings
-from bot.answering.models import AskRequest, AskResponse, StreamEvent
+from bot.answering.models import AskRequest, AskResponse, Citation, StreamEvent
 from bot.answering.models import Reason as ResponseReason
 from bot.answering.prompting import sources_for
+from bot.answering.translating import translated
+from bot.answering.translation import Translator
 from bot.answering.validation import AnswerValidator
 from bot.answering.vectors import SentenceVectors
 from retrieval.knowledge_base import KnowledgeBase
@@ -73,7 +75,9 @@ class Answerer:
         evidence: EvidenceConfig | None = None,
         history_turns: int = 6,
         vectors: SentenceVectors | None = None,
+        translator: Translator | None = None,
     ) -> None:
+        self.translator = translator
         self.knowledge_base = knowledge_base
         self.store = store
         self.policy = policy or AbstentionPolicy()
@@ -220,6 +224,17 @@ class Answerer:
             question, self._replacement(question, generation), channel, mode="fallback"
         )
 
+    def _citations(self, draft: Draft, language: str) -> list[Citation]:
+        """Return the draft's citations with their glosses and machine translations."""
+        citations = glossed(draft.citations, self.knowledge_base.glossaries.glossary(), language)
+        if self.translator is None or not citations:
+            return citations
+        return translated(citations, self.translator, language, self._document_language)
+
+    def _document_language(self, doc_id: str) -> str | None:
+        document = self.knowledge_base.document(doc_id)
+        return document.meta.language if document else None
+
     def _finish(
         self,
         question: _Question,
@@ -238,9 +253,7 @@ class Answerer:
             answered=answered,
             conversation_id=question.conversation_id,
             message_id=question.message_id,
-            citations=glossed(
-                draft.citations, self.knowledge_base.glossaries.glossary(), question.language
-            ),
+            citations=self._citations(draft, question.language),
             reason=None if answered else _REASONS[question.decision.reason],
             confidence=round(question.decision.confidence, 3),
         )

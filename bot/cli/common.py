@@ -42,6 +42,8 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         problems = "; ".join(
             f"VNPOS_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            if e["loc"]
+            else e["msg"].removeprefix("Value error, ")
             for e in exc.errors(include_url=False)
         )
         raise SettingsError(f"invalid settings: {problems}") from None
@@ -49,6 +51,7 @@ def load_settings() -> Settings:
         settings.telegram_token,
         settings.telegram_webhook_secret,
         settings.llm_api_key,
+        settings.translate_api_key,
         *settings.admin_api_keys,
     )
     return settings

@@ -37,6 +37,13 @@ def answer_messages(
 ) -> list[str]:
     """Return the answer as Telegram HTML messages, each at most ``limit`` long."""
     body = html.escape(response.answer.strip())
+    for citation in response.citations:
+        if citation.translation is not None:
+            label = text(language, f"{citation.translation.kind}_translation")
+            body += (
+                f"\n\n<i>{label} [{citation.n}]</i>\n"
+                f"{html.escape(citation.translation.text.strip())}"
+            )
     glossary = _glossary(response.citations)
     if glossary:
         body += f"\n\n<i>{text(language, 'glossary')}</i>\n{glossary}"

@@ -17,6 +17,7 @@
       helpful: "Helpful", notHelpful: "Not helpful", thanks: "Thank you for your feedback.",
       thinking: "Searching the sources…", newChat: "New conversation", you: "You",
       assistant: "Assistant", source: "Source", glossary: "Glossary",
+      machineTranslation: "Machine translation", officialTranslation: "Official translation",
       refused: "This website is not allowed to use this assistant.",
       unreachable: "The assistant cannot be reached. Check your connection and try again.",
       tooMany: "Too many questions at once. Please wait {s} s and try again.",
@@ -30,6 +31,7 @@
       helpful: "Hữu ích", notHelpful: "Không hữu ích", thanks: "Cảm ơn bạn đã góp ý.",
       thinking: "Đang tìm trong các nguồn…", newChat: "Cuộc trò chuyện mới", you: "Bạn",
       assistant: "Trợ lý", source: "Nguồn", glossary: "Thuật ngữ",
+      machineTranslation: "Bản dịch máy", officialTranslation: "Bản dịch chính thức",
       refused: "Trang web này không được phép sử dụng trợ lý.",
       unreachable: "Không kết nối được với trợ lý. Hãy kiểm tra kết nối và thử lại.",
       tooMany: "Quá nhiều câu hỏi cùng lúc. Vui lòng đợi {s} giây rồi thử lại.",
@@ -43,6 +45,7 @@
       helpful: "Utile", notHelpful: "Pas utile", thanks: "Merci pour votre avis.",
       thinking: "Recherche dans les sources…", newChat: "Nouvelle conversation", you: "Vous",
       assistant: "Assistant", source: "Source", glossary: "Glossaire",
+      machineTranslation: "Traduction automatique", officialTranslation: "Traduction officielle",
       refused: "Ce site n'est pas autorisé à utiliser cet assistant.",
       unreachable: "L'assistant est injoignable. Vérifiez votre connexion et réessayez.",
       tooMany: "Trop de questions à la fois. Patientez {s} s puis réessayez.",
@@ -56,6 +59,7 @@
       helpful: "有帮助", notHelpful: "没有帮助", thanks: "感谢您的反馈。",
       thinking: "正在检索来源…", newChat: "新对话", you: "您",
       assistant: "助手", source: "来源", glossary: "术语表",
+      machineTranslation: "机器翻译", officialTranslation: "官方译文",
       refused: "此网站无权使用该助手。",
       unreachable: "无法连接助手。请检查网络后重试。",
       tooMany: "提问过于频繁。请等待 {s} 秒后重试。",
@@ -69,6 +73,7 @@
       helpful: "Полезно", notHelpful: "Бесполезно", thanks: "Спасибо за отзыв.",
       thinking: "Поиск по источникам…", newChat: "Новый разговор", you: "Вы",
       assistant: "Помощник", source: "Источник", glossary: "Глоссарий",
+      machineTranslation: "Машинный перевод", officialTranslation: "Официальный перевод",
       refused: "Этому сайту не разрешено использовать помощника.",
       unreachable: "Помощник недоступен. Проверьте соединение и повторите попытку.",
       tooMany: "Слишком много вопросов. Подождите {s} с и повторите попытку.",
@@ -123,6 +128,8 @@
     ".meta { display: block; font-size: 12px; color: #57606a; }",
     ".glossary { display: block; margin: 2px 0 0 18px; font-size: 12px; color: #57606a; }",
     ".glossary b { font-weight: 600; }",
+    ".translation { display: block; margin: 2px 0 0 18px; font-size: 13px; }",
+    ".translation b { display: block; font-size: 12px; font-weight: 600; color: #57606a; }",
     "blockquote { display: block; margin: 0; padding: 6px 10px; border-left: 3px solid #b3261e;",
     "  background: #fff; color: #1f2328; font-style: italic; white-space: pre-wrap; }",
     ".link { display: inline-block; margin: 6px 8px 8px; color: #0a58ca; }",
@@ -298,8 +305,18 @@
     }
     details[String(c.n)] = box;
     li.append(box);
+    if (c.translation) li.append(renderTranslation(c.translation));
     if (c.glossary && c.glossary.length) li.append(renderGlossary(c.glossary));
     return li;
+  }
+
+  function renderTranslation(t) {
+    // Labelled by kind; the verbatim original stays in the quote above, on demand.
+    var box = el("span", "translation");
+    box.lang = t.language;
+    box.append(el("b", null, t.kind === "official" ? T.officialTranslation : T.machineTranslation));
+    box.append(document.createTextNode(t.text));
+    return box;
   }
 
   function renderGlossary(terms) {

@@ -1,4 +1,4 @@
-from bot.answering.models import AskResponse, Citation, GlossaryTerm
+from bot.answering.models import AskResponse, Citation, GlossaryTerm, Translation
 from bot.telegram.answers import (
     answer_keyboard,
     answer_messages,
@@ -137,3 +137,16 @@ def test_glosses_follow_the_answer_once_each_and_escaped() -> None:
 def test_an_answer_without_glossary_terms_shows_no_glossary() -> None:
     [message] = answer_messages(_response("It says so [1].", [_citation(1)]), "en")
     assert "Glossary" not in visible_text(message)
+
+
+def test_a_machine_translation_is_labelled_under_the_answer() -> None:
+    translation = Translation(
+        text="The conference <took place> on 5/7.", language="en", kind="machine", doc_id="d1"
+    )
+    citation = _citation(1).model_copy(update={"translation": translation})
+    [message] = answer_messages(_response("Trích dẫn [1].", [citation]), "en")
+
+    assert html_error(message) is None
+    shown = visible_text(message)
+    assert "Machine translation [1]\nThe conference <took place> on 5/7." in shown
+    assert shown.index("Trích dẫn [1].") < shown.index("Machine translation")

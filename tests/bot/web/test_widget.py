@@ -9,9 +9,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from bot.answering.translation import CachedTranslator, LibreTranslate
+from tests.bot.answering.fake_translate import Translations
+from tests.bot.answering.fake_translate import create_app as create_translator
 from tests.bot.web.conftest import ADMIN, WIDGET_KEY, Sites, WebApi
 from tests.bot.web.test_ask_api import QUESTION_FR, VMUSIC_DOC
 from tests.conftest import CORPUS, REPO
+from tests.servers import serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -140,6 +144,32 @@ def test_glosses_show_beside_the_quotes_not_inside_them(
         ["Trưởng Ban Tuyên giáo Trung ương — chef de la Commission centrale de propagande"]
     )
     assert "Commission centrale" not in " ".join(answer.locator("blockquote").all_inner_texts())
+
+
+def test_machine_translations_are_labelled_in_the_api_and_the_widget(
+    page: Page, web_api: WebApi, sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve_app(create_translator(Translations())) as translate_url:
+        translator = CachedTranslator(LibreTranslate(translate_url, timeout_s=10))
+        monkeypatch.setattr(web_api.services.answerer, "translator", translator)
+        question = "Who heads the Central Propaganda Commission?"
+        api = httpx.post(f"{web_api.url}/api/ask", json={"question": question}, timeout=120)
+        citation = api.json()["citations"][0]
+        assert citation["translation"] == {
+            "text": f"(EN) {citation['quote']}",
+            "language": "en",
+            "kind": "machine",
+            "doc_id": citation["doc_id"],
+        }
+
+        open_widget(page, host_page(sites, web_api.url, "translated.html", lang="en"), "en")
+        ask(page, question, "en")
+        answer = page.locator("li.msg.bot").last
+        translation = answer.locator(".translation").first
+        expect(translation).to_be_visible(timeout=60_000)
+        expect(translation).to_contain_text("Machine translation")
+        expect(translation).to_contain_text(f"(EN) {citation['quote'][:40]}")
+        expect(answer.locator("blockquote").first).not_to_be_visible()  # the original, on demand
 
 
 def test_keyboard_escape_closes_and_returns_focus(
