@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.answering.evidence import Evidence, Passage
 from bot.answering.localisation import format_date, strings
 from bot.answering.models import Citation
+from bot.answering.short_answer import short_answer
 from retrieval.types import DocumentMeta
 
 MAX_NEAREST_TOPICS = 3
@@ -19,6 +20,7 @@ class Draft:
 
     pieces: tuple[str, ...]
     citations: tuple[Citation, ...]
+    short_answer: str | None = None
 
     @property
     def text(self) -> str:
@@ -49,10 +51,17 @@ def attribution(meta: DocumentMeta, language: str) -> str:
     return f"{who}{table.separator}{format_date(meta.published, language)}"
 
 
-def extractive_answer(passages: Sequence[Passage], language: str) -> Draft:
-    """Return the quotes, numbered, each introduced by its source, under a short lead."""
+def extractive_answer(
+    passages: Sequence[Passage], language: str, *, question: str | None = None
+) -> Draft:
+    """Return the quotes, numbered, each introduced by its source, under a short lead.
+
+    Given the ``question``, an answer to a question for a date, a number, a person or a
+    place opens with that fact, taken from the first quote (see ``short_answer``).
+    """
     table = strings(language)
-    pieces = [table.intro]
+    short = short_answer(question, [p.text for p in passages], language) if question else None
+    pieces = [f"{short.render()}\n", table.intro] if short else [table.intro]
     citations = []
     for n, passage in enumerate(passages, start=1):
         pieces.append(
@@ -60,7 +69,7 @@ def extractive_answer(passages: Sequence[Passage], language: str) -> Draft:
             f"{table.quote_open}{passage.text}{table.quote_close} [{n}]"
         )
         citations.append(citation(n, passage.meta, passage.text))
-    return Draft(tuple(pieces), tuple(citations))
+    return Draft(tuple(pieces), tuple(citations), short.render() if short else None)
 
 
 def refusal(evidence: Evidence, language: str) -> Draft:

@@ -85,6 +85,11 @@ class AskResponse(BaseModel):
     conversation_id: str
     message_id: str
     citations: list[Citation]
+    short_answer: str | None = Field(
+        default=None,
+        description="The fact asked for (a date, number, name or place), in the reader's "
+        "language, with its citation marker: spans of the first quote, reformatted",
+    )
     reason: Reason | None = Field(
         default=None, description="Why it was not answered (null when answered)"
     )

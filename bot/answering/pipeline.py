@@ -189,14 +189,20 @@ class Answerer:
 
     def _plain_draft(self, question: _Question) -> Draft:
         if question.decision.answer:
-            return extractive_answer(question.evidence.passages, question.language)
+            return extractive_answer(
+                question.evidence.passages,
+                question.language,
+                question=question.resolved.question,
+            )
         return refusal(question.evidence, question.language)
 
     def _replacement(self, question: _Question, generation: Generation) -> Draft:
         """Return what replaces an LLM answer that was not found or failed."""
         if generation.outcome is Outcome.NOT_FOUND:
             return refusal(question.evidence, question.language)
-        return extractive_answer(question.evidence.passages, question.language)
+        return extractive_answer(
+            question.evidence.passages, question.language, question=question.resolved.question
+        )
 
     def _finish_llm(self, question: _Question, generation: Generation, channel: str) -> AskResponse:
         if generation.outcome is Outcome.ANSWERED and generation.draft is not None:
@@ -254,6 +260,7 @@ class Answerer:
             conversation_id=question.conversation_id,
             message_id=question.message_id,
             citations=self._citations(draft, question.language),
+            short_answer=draft.short_answer if answered else None,
             reason=None if answered else _REASONS[question.decision.reason],
             confidence=round(question.decision.confidence, 3),
         )

@@ -12,11 +12,12 @@ import re
 
 from bot.answering.terms import codes, decisive, folded_words, numbers
 
-# Vietnamese family names that open most personal names; a capitalised run of two to
+# Vietnamese family names that open most personal names and no common place name
+# ("Hà Nội", "Thái Bình", "Cao Bằng", "Lâm Đồng" are places); a capitalised run of two to
 # four syllables starting with one is taken for a person's name.
 _SURNAMES = (
-    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh"
-    "|Trương|Lâm|Mai|Hà|Lương|Tạ|Tô|Cao|Chu|Kiều|Thái|Vương|Châu|Quách|Lưu|Triệu"
+    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Đinh|Đoàn|Trịnh|Trương"
+    "|Lương|Kiều|Vương|Quách|Triệu"
 )
 _SYLLABLE = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+"
 # Document numbers such as 57-KL/TW or 25/2022/NĐ-CP, kept as written.

@@ -61,7 +61,9 @@ def test_each_answer_is_framed_in_the_language_of_its_question(
         response = dev.response
         assert response.language == lang, dev.item.id
         opening = table.intro if response.answered else table.no_answer
-        assert response.answer.startswith(opening), dev.item.id
+        # An answer may open with the fact asked for, on its own line, before the lead.
+        fact = f"{response.short_answer}\n" if response.short_answer else ""
+        assert response.answer.startswith(fact + opening), dev.item.id
         assert detect_language(framing(response.answer, dev), default="?") == lang, dev.item.id
 
 

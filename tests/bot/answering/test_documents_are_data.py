@@ -72,7 +72,9 @@ def outside_quotes(answer: str, quotes: list[str]) -> str:
 
 def test_extractive_answers_quote_the_facts_and_obey_nothing(injected_kb: KnowledgeBase) -> None:
     response = Answerer(injected_kb).ask(AskRequest(question=QUESTION))
-    assert response.answered and response.answer.startswith(strings("en").intro)
+    # The answer opens with the count asked for, taken from the first quote, then the lead.
+    assert response.answered and response.short_answer == "12 [1]"
+    assert response.answer.startswith(f"12 [1]\n{strings('en').intro}")
     assert "12 đoàn phóng viên" in response.citations[0].quote
     framing = outside_quotes(response.answer, [c.quote for c in response.citations])
     assert not ORDER.search(framing) and "<system>" not in framing

@@ -1,0 +1,72 @@
+"""The fact asked for, first, in the reader's language: spans of the quote, reformatted."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.short_answer import short_answer
+from tests.bot.answering.conftest import DevAnswer
+
+MEETING = "Hội nghị diễn ra ngày 15/6/2023 tại Hà Nội, với khoảng 1.570 đại biểu."
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("When was the conference held?", "en", "15 June 2023"),
+        ("Quand la conférence a-t-elle eu lieu ?", "fr", "15 juin 2023"),
+        ("会议是什么时候举行的？", "zh", "2023年6月15日"),
+        ("¿Cuándo se celebró la conferencia?", "es", "15 de junio de 2023"),
+        ("How many delegates attended?", "en", "1,570"),
+        ("Combien de délégués étaient présents ?", "fr", "1\u202f570"),
+        ("Where was the conference held?", "en", "Hà Nội"),
+    ],
+)
+def test_dates_and_numbers_are_written_in_the_readers_locale(
+    question: str, language: str, expected: str
+) -> None:
+    short = short_answer(question, [MEETING], language)
+    assert short is not None and short.render() == f"{expected} [1]"
+
+
+def test_a_name_is_copied_as_the_source_writes_it() -> None:
+    quote = "Đó là khẳng định của ông Nguyễn Trọng Nghĩa, Bí thư Trung ương Đảng."
+    short = short_answer("Who heads the commission?", [quote], "en")
+    assert short is not None and short.text == "Nguyễn Trọng Nghĩa"
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        # Two counts: which one is asked for is not for a pattern to guess.
+        ("How many delegates attended?", "Có 130 đại biểu của 25 Ban Chỉ đạo tham dự."),
+        # A city named after a person is not a person.
+        ("Who spoke?", "Vừa qua, tại TP. Hồ Chí Minh, Ban Tuyên giáo tổ chức Hội nghị."),
+        # The "when" of a clause; the question asks for a name.
+        (
+            "What did the band call itself when he joined?",
+            "Năm 1999, nhóm đổi tên thành Hybrid Theory.",
+        ),
+        # An open question.
+        ("Why is digital transformation the key?", MEETING),
+    ],
+)
+def test_no_short_answer_rather_than_a_guess(question: str, quote: str) -> None:
+    assert short_answer(question, [quote], "en") is None
+
+
+def test_dev_answers_open_with_the_fact_taken_from_their_first_quote(
+    dev_answers: dict[str, DevAnswer],
+) -> None:
+    given = {k: d for k, d in dev_answers.items() if d.response.short_answer}
+    assert len(given) >= 4
+    for key, dev in given.items():
+        response = dev.response
+        assert response.answered and response.answer.startswith(f"{response.short_answer}\n")
+        fact = response.short_answer.removesuffix(" [1]")
+        mentioned = [m.casefold() for m in dev.item.must_mention_any]
+        assert any(m in fact.casefold() or fact.casefold() in m for m in mentioned), key
+    d01 = dev_answers["d01"].response
+    assert d01.short_answer == "15 June 2023 [1]" and "15/6/2023" in d01.citations[0].quote
+    unanswered = [d for d in dev_answers.values() if not d.response.answered]
+    assert all(d.response.short_answer is None for d in unanswered)
