@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.answering import AbstentionPolicy, Answerer, build_chat_client
-from bot.answering.abstention import DEFAULT_MIN_MARGIN
-from bot.answering.translation import build_translator
 from bot.settings import Settings
 from bot.store import AppStore
-from retrieval.embedder import load_embedder
-from retrieval.knowledge_base import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.answering import AbstentionPolicy, Answerer
+    from retrieval.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ def open_knowledge_base(
     ``role`` says what this process is ("cli", "serve", "bot") to whoever has to wait for
     it; ``on_wait`` is told when we wait for another process (else a held store raises).
     """
+    # The model stack and Chroma load here, not when a command module is imported.
+    from retrieval.embedder import load_embedder
+    from retrieval.knowledge_base import KnowledgeBase
+
     embedder = load_embedder(settings.embedding_model, settings.model_cache_dir)
     return KnowledgeBase.open(
         settings.knowledge_base_config(),
@@ -41,6 +45,8 @@ def open_knowledge_base(
 
 def abstention_policy(settings: Settings) -> AbstentionPolicy:
     """Return the abstention policy the settings choose, with the operator's thresholds."""
+    from bot.answering.abstention import DEFAULT_MIN_MARGIN, AbstentionPolicy
+
     policy = AbstentionPolicy(
         mode=settings.abstention,
         threshold=settings.abstain_threshold,
@@ -80,6 +86,9 @@ def open_services(
 
     The LLM client is built when VNPOS_LLM_PROVIDER is not "none".
     """
+    from bot.answering import Answerer, build_chat_client
+    from bot.answering.translation import build_translator
+
     knowledge_base = open_knowledge_base(settings, role=role, on_wait=on_wait)
     try:
         store = AppStore(settings.data_dir / "app.sqlite3")

@@ -3,8 +3,10 @@
 Never imports ``bot``: the channels depend on this package, not the other way round.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from retrieval.config import KnowledgeBaseConfig
 from retrieval.errors import EmbeddingModelError, LoadError, StoreError, VnposError
-from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
 from retrieval.types import (
     Chunk,
     Document,
@@ -14,6 +16,20 @@ from retrieval.types import (
     SearchHit,
     StoredDocument,
 )
+
+if TYPE_CHECKING:
+    from retrieval.knowledge_base import KnowledgeBase
+
+
+def __getattr__(name: str) -> Any:
+    # Chroma and the model stack load only when the knowledge base is used: a CLI that
+    # prints help or an error starts at once.
+    if name == "KnowledgeBase":
+        from retrieval.knowledge_base import KnowledgeBase
+
+        return KnowledgeBase
+    raise AttributeError(f"module 'retrieval' has no attribute {name!r}")
+
 
 __all__ = [
     "Chunk",

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import click
-from telegram.error import InvalidToken, NetworkError
 
 from bot.cli.common import load_settings
-from bot.retention import purge_once
 from bot.runtime import open_services
-from bot.telegram import run_polling
 
 
 @click.command()
@@ -19,6 +16,11 @@ def bot() -> None:
         raise click.ClickException(
             "VNPOS_TELEGRAM_TOKEN is not set; create a bot with @BotFather and set its token"
         )
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.retention import purge_once
+    from bot.telegram import run_polling
+
     services = open_services(settings, role="bot")
     if settings.retention_days > 0:
         purge_once(services, settings.retention_days)

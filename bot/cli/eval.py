@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.answering import Answerer, AskRequest, AskResponse, build_chat_client
+from bot.answering import AskRequest, AskResponse
 from bot.answering.evaluation import EvalFileError, load_items, report_json, report_table, run
 from bot.cli.common import load_settings
 from bot.cli.progress import progress_bar
@@ -32,6 +32,8 @@ def evaluate(questions: Path, as_json: bool) -> None:
     logging.getLogger("bot.answering").setLevel(logging.WARNING)
     settings = load_settings()
     knowledge_base = open_knowledge_base(settings)
+    from bot.answering import Answerer, build_chat_client
+
     chat_client = build_chat_client(settings) if settings.llm_provider != "none" else None
     # No store: evaluation questions must not show up as readers' unanswered questions.
     answerer = Answerer(knowledge_base, chat_client=chat_client, policy=abstention_policy(settings))

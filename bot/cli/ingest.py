@@ -10,7 +10,6 @@ from bot.cli.common import load_settings, say
 from bot.cli.progress import progress_bar
 from bot.cli.remote import running_server
 from bot.runtime import open_knowledge_base
-from retrieval.loaders import discover
 
 
 @click.command()
@@ -26,6 +25,8 @@ def ingest(locations: tuple[str, ...], replace: bool) -> None:
     # Per-document log lines would drown the summary; failures are printed below.
     logging.getLogger("retrieval").setLevel(logging.WARNING)
     settings = load_settings()
+    from retrieval.loaders import discover
+
     sources = discover(list(locations), corpus_root=settings.corpus_dir)
     remote = running_server(settings)
     with progress_bar(len(sources), "ingesting") as advance:

@@ -7,13 +7,14 @@ import time
 import click
 
 from bot.cli.common import load_settings
-from retrieval.embedder import load_embedder
 
 
 @click.command()
 def model() -> None:
     """Build the bundled embedding model if needed and check that it loads."""
     settings = load_settings()
+    from retrieval.embedder import load_embedder
+
     started = time.perf_counter()
     embedder = load_embedder(settings.embedding_model, settings.model_cache_dir)
     vector = embedder.embed_queries(["kiểm tra"])[0]

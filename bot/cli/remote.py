@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import httpx
@@ -15,8 +15,10 @@ from bot.answering.models import AskRequest, AskResponse
 from bot.local_server import LocalServer, find
 from bot.settings import Settings
 from retrieval.errors import VnposError
-from retrieval.loaders import Source
 from retrieval.types import IngestReport
+
+if TYPE_CHECKING:
+    from retrieval.loaders import Source
 
 _STARTUP_WAIT_S = 300
 # Ingestion and reindexing run as long as the documents take; reads are quick.

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import click
-import uvicorn
 
 from bot.cli.common import load_settings
 from bot.local_server import LocalServer, loopback_url
-from bot.web.app import create_app
-from bot.web.server import uvicorn_config
 
 
 @click.command()
@@ -17,6 +14,11 @@ from bot.web.server import uvicorn_config
 def serve(host: str | None, port: int | None) -> None:
     """Serve the HTTP API, the chat widget and, with VNPOS_TELEGRAM_TOKEN, the Telegram bot."""
     settings = load_settings()
+    import uvicorn
+
+    from bot.web.app import create_app
+    from bot.web.server import uvicorn_config
+
     host, port = host or settings.host, port or settings.port
     local = LocalServer.new(loopback_url(host, port))
     app = create_app(settings, local=local)
