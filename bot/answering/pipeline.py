@@ -95,6 +95,17 @@ class Answerer:
             )
         )
 
+    def warm_up(self) -> float:
+        """Run one question through the whole pipeline, unrecorded; return the seconds taken.
+
+        The first question after a start pays for the model's first passes and every lazy
+        cache; a server runs this before it says it is ready, so no reader does.
+        """
+        started = time.perf_counter()
+        question = self._prepare(AskRequest(question=WARM_UP_QUESTION))
+        self._citations(self._plain_draft(question), question.language)
+        return time.perf_counter() - started
+
     def ask(self, request: AskRequest, *, channel: str = "api") -> AskResponse:
         """Answer ``request`` and record the answer."""
         if not is_question(request.question):
@@ -294,6 +305,9 @@ class Answerer:
                 log.exception("the on_answer hook failed")
         return response
 
+
+# Cross-lingual, like most readers' questions: it exercises every step of an answer.
+WARM_UP_QUESTION = "What is the role of foreign information work?"
 
 _REASONS: dict[Reason, ResponseReason] = {
     Reason.SUPPORTED: "not_covered",  # an LLM found the sources silent after all

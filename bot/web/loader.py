@@ -1,7 +1,9 @@
 """Open the services in a background thread, so the port opens at once.
 
-Loading the embedding model and the index takes seconds; meanwhile ``/healthz`` says
-"starting" and the endpoints that need them answer 503 with Retry-After.
+Loading the embedding model and the index takes seconds, and so does the first answer
+(the model's first passes, lazy caches): one unrecorded question runs through the
+pipeline before the services count as ready. Meanwhile ``/healthz`` says "starting" and
+the endpoints that need them answer 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ class ServiceLoader:
             self.failed_dependency = {"startup": "failed"}
             self._state = "failed"
             return
+        try:
+            log.info("pipeline warmed up in %.1fs", services.answerer.warm_up())
+        except Exception:
+            # A warm-up that fails leaves the first reader to pay the cold start, no more.
+            log.exception("the warm-up question failed; serving anyway")
         with self._lock:
             if self._closed:
                 services.close()
