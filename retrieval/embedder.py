@@ -84,6 +84,11 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
     Raises:
         EmbeddingModelError: The model could not be built or loaded.
     """
+    if name != BUNDLED and _looks_like_a_path(name) and not Path(name).expanduser().is_dir():
+        raise EmbeddingModelError(
+            f"VNPOS_EMBEDDING_MODEL is {name!r}, but there is no model folder there; set it to "
+            "'bundled' (the default) or to a sentence-transformers model folder or name"
+        )
     torch.set_num_threads(os.cpu_count() or 1)
     # Loading bars on stderr would break the "one summary line" of non-interactive runs.
     transformers_logging.disable_progress_bar()
@@ -100,5 +105,13 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
         else:
             model = SentenceTransformer(name, device="cpu", cache_folder=str(cache_dir))
     except (OSError, ValueError) as exc:
-        raise EmbeddingModelError(f"Could not load the embedding model {name!r}: {exc}") from exc
+        raise EmbeddingModelError(
+            f"could not load the embedding model {name!r} (VNPOS_EMBEDDING_MODEL): {exc}; "
+            "set it to 'bundled' (the default) or to a sentence-transformers model folder"
+        ) from exc
     return SentenceTransformerEmbedder(model, batch_size)
+
+
+def _looks_like_a_path(name: str) -> bool:
+    """Return True for a folder path; hub names are "model" or "owner/model"."""
+    return name.startswith(("/", ".", "~")) or name.count("/") > 1

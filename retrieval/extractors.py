@@ -244,7 +244,9 @@ def html_meta(html: str) -> dict[str, str]:
                     return " ".join(str(value).split())
         return ""
 
-    title = meta("og:title") or " ".join(str(tree.findtext(".//title") or "").split())
+    # <title> usually carries the site's name ("Article | Site"); the article's own <h1> not.
+    heading = " ".join(str(tree.xpath("string((//h1)[1])")).split())
+    title = meta("og:title") or heading or " ".join(str(tree.findtext(".//title") or "").split())
     published = meta("article:published_time", "og:published_time", "datePublished")[:10]
     canonical = [str(href).strip() for href in tree.xpath("//link[@rel='canonical']/@href")]
     url = meta("og:url") or (canonical[0] if canonical else "")

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.logs import register_secrets
 from bot.settings import Settings
-from retrieval.errors import VnposError
+from retrieval.errors import EmbeddingModelError, VnposError
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,8 @@ class VnposGroup(click.Group):
         """Run the command; no traceback reaches the terminal."""
         try:
             return super().invoke(ctx)
-        except SettingsError as exc:
+        except (SettingsError, EmbeddingModelError) as exc:
+            # A model that cannot be loaded is a setting to fix, like a malformed one.
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
         except VnposError as exc:

@@ -116,6 +116,7 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         may_upload=state.admin_keys.allows,
     )
     app.add_middleware(CatchAllMiddleware)
-    app.add_middleware(WidgetCORSMiddleware, origins=state.widget_policy.origins)
+    policy = state.widget_policy
+    app.add_middleware(WidgetCORSMiddleware, origins=None if policy.open else policy.origins)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -1,8 +1,9 @@
-"""CORS for the public API, answered for the widget keys' origins only.
+"""CORS for the public API: for the widget keys' origins, or any origin without keys.
 
-Preflights from other origins get a 403 without CORS headers, so the browser never
-sends the request; requests from allowed origins get the headers on every response,
-errors included, so the widget can show the server's refusal message.
+With widget keys configured, preflights from other origins get a 403 without CORS
+headers, so the browser never sends the request; requests from allowed origins get the
+headers on every response, errors included, so the widget can show the server's refusal
+message. Without keys (development) every origin is answered, as the README says.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ _PREFLIGHT_HEADERS = {
 class WidgetCORSMiddleware:
     """Answer CORS for ``/api/*`` (not the admin API) to the allowed origins."""
 
-    def __init__(self, app: ASGIApp, *, origins: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, *, origins: frozenset[str] | None) -> None:
+        """Answer ``origins`` only, or every origin when ``origins`` is None."""
         self.app = app
-        self.origins = frozenset(o.rstrip("/").lower() for o in origins)
+        self.origins = (
+            None if origins is None else frozenset(o.rstrip("/").lower() for o in origins)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer preflights; add CORS headers to responses for allowed origins."""
@@ -44,7 +48,7 @@ class WidgetCORSMiddleware:
         if origin is None:
             await self.app(scope, receive, send)
             return
-        allowed = origin.rstrip("/").lower() in self.origins
+        allowed = self.origins is None or origin.rstrip("/").lower() in self.origins
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(origin, allowed)(scope, receive, send)
             return

@@ -107,6 +107,11 @@ class WidgetPolicy:
         self._keys = {key: {_normalise(o) for o in origins} for key, origins in keys.items()}
 
     @property
+    def open(self) -> bool:
+        """Return True when no widget key is configured: any page may use the API."""
+        return not self._keys
+
+    @property
     def origins(self) -> frozenset[str]:
         """Return every origin some key allows (the origins CORS answers)."""
         return frozenset(o for origins in self._keys.values() for o in origins)

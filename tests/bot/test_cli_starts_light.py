@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.processes import vnpos_command
+
 HEAVY = ("torch", "sentence_transformers", "chromadb", "langchain_core", "telegram", "trafilatura")
 
 PROBE = """
@@ -46,3 +48,32 @@ def test_a_malformed_setting_is_reported_without_loading_the_model() -> None:
     assert result["code"] == 2
     assert "VNPOS_WIDGET_KEYS" in str(result["output"])
     assert result["heavy"] == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "named"),
+    [
+        ("VNPOS_WIDGET_KEYS", "notjson", "VNPOS_WIDGET_KEYS must be a JSON object"),
+        ("VNPOS_EMBEDDING_MODEL", "/nonexistent/model", "VNPOS_EMBEDDING_MODEL is '/nonexistent"),
+    ],
+)
+def test_a_bad_setting_for_docs_list_is_one_line_with_the_fix(
+    setting: str, value: str, named: str, tmp_path
+) -> None:
+    completed = subprocess.run(
+        [*vnpos_command(), "docs", "list"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HF_HUB_OFFLINE": "1",
+            "VNPOS_DATA_DIR": str(tmp_path),
+            setting: value,
+        },
+    )
+    assert completed.returncode == 2, completed.stderr
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0]
+    assert "Traceback" not in completed.stderr
+    assert "'bundled'" in lines[0] or setting == "VNPOS_WIDGET_KEYS"

@@ -318,6 +318,16 @@ def test_html_is_reduced_to_the_article_with_its_head_metadata(tmp_path: Path) -
     }
 
 
+def test_an_html_title_comes_from_the_articles_heading_not_the_site_suffix(tmp_path: Path) -> None:
+    page = ARTICLE_HTML.replace(
+        '<meta property="og:title" content="Hội nghị thông tin đối ngoại năm 2023">\n', ""
+    )
+    path = tmp_path / "hoi-nghi.html"
+    path.write_text(page, encoding="utf-8")
+    loaded = load(Source(str(path), tmp_path))
+    assert loaded.declared["title"] == "Hội nghị thông tin đối ngoại năm 2023"
+
+
 def test_html_fallback_keeps_blocks_and_drops_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extractors.trafilatura, "extract", lambda *a, **k: None)
     html = (

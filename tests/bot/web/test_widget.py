@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot.answering.translation import CachedTranslator, LibreTranslate
+from bot.settings import Settings
+from bot.web.app import create_app
 from tests.bot.answering.fake_translate import Translations
 from tests.bot.answering.fake_translate import create_app as create_translator
 from tests.bot.web.conftest import ADMIN, WIDGET_KEY, Sites, WebApi
 from tests.bot.web.test_ask_api import QUESTION_FR, VMUSIC_DOC
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, MODEL_CACHE, REPO
 from tests.servers import serve_app
 
 pytestmark = pytest.mark.browser
@@ -170,6 +173,31 @@ def test_machine_translations_are_labelled_in_the_api_and_the_widget(
         expect(translation).to_contain_text("Machine translation")
         expect(translation).to_contain_text(f"(EN) {citation['quote'][:40]}")
         expect(answer.locator("blockquote").first).not_to_be_visible()  # the original, on demand
+
+
+@pytest.fixture(scope="module")
+def open_api(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app as `make run` serves it: no widget keys configured."""
+    data_dir = tmp_path_factory.mktemp("open") / "data"
+    shutil.copytree(seeded_data_dir, data_dir)
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=data_dir, model_dir=MODEL_CACHE, _env_file=None, rate_limit_ip_per_min=0
+    )
+    with serve_app(create_app(settings), settings=settings) as url:
+        yield url
+
+
+def test_the_readmes_embed_works_cross_origin_with_no_keys_configured(
+    page: Page, open_api: str, sites: Sites
+) -> None:
+    # The README's one tag, on a page of another loopback origin than the API's.
+    tag = f"<script src='{open_api}/widget.js' data-key='KEY' data-lang='en' async></script>"
+    url = sites.other.page("readme.html", f"<!doctype html><html><body>{tag}</body></html>")
+    open_widget(page, url, "en")
+    ask(page, "Who heads the Central Propaganda Commission?", "en")
+    answer = page.locator("li.msg.bot").last
+    expect(answer.locator("details").first).to_be_attached(timeout=60_000)
+    expect(answer).not_to_contain_text("not allowed")
 
 
 def test_keyboard_escape_closes_and_returns_focus(
