@@ -23,17 +23,30 @@ def open_knowledge_base(
     role: str = "cli",
     on_wait: Callable[[str], None] | None = None,
     repairing: bool = False,
+    load_model: bool = True,
 ) -> KnowledgeBase:
     """Load the embedding model (building the bundled one on first use) and open the index.
 
     ``role`` says what this process is ("cli", "serve", "bot") to whoever has to wait for
     it; ``on_wait`` is told when we wait for another process (else a held store raises).
+    Without ``load_model`` the model loads only if something is embedded (listing and
+    checking documents embed nothing).
     """
     # The model stack and Chroma load here, not when a command module is imported.
-    from retrieval.embedder import load_embedder
+    from retrieval.embedding import DeferredEmbedder, Embedder, check_model_name
     from retrieval.knowledge_base import KnowledgeBase
 
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir)
+    def load() -> Embedder:
+        from retrieval.embedder import load_embedder
+
+        return load_embedder(settings.embedding_model, settings.model_cache_dir)
+
+    embedder: Embedder
+    if load_model:
+        embedder = load()
+    else:
+        check_model_name(settings.embedding_model)
+        embedder = DeferredEmbedder(load)
     return KnowledgeBase.open(
         settings.knowledge_base_config(),
         embedder,

@@ -11,7 +11,7 @@ import torch
 from sentence_transformers import SentenceTransformer
 from transformers.utils import logging as transformers_logging
 
-from retrieval.embedding import Vectors
+from retrieval.embedding import Vectors, check_model_name
 from retrieval.embedding_model import PROMPTS, ensure_bundled_model
 from retrieval.errors import EmbeddingModelError
 
@@ -84,11 +84,7 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
     Raises:
         EmbeddingModelError: The model could not be built or loaded.
     """
-    if name != BUNDLED and _looks_like_a_path(name) and not Path(name).expanduser().is_dir():
-        raise EmbeddingModelError(
-            f"VNPOS_EMBEDDING_MODEL is {name!r}, but there is no model folder there; set it to "
-            "'bundled' (the default) or to a sentence-transformers model folder or name"
-        )
+    check_model_name(name)
     torch.set_num_threads(os.cpu_count() or 1)
     # Loading bars on stderr would break the "one summary line" of non-interactive runs.
     transformers_logging.disable_progress_bar()
@@ -110,8 +106,3 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
             "set it to 'bundled' (the default) or to a sentence-transformers model folder"
         ) from exc
     return SentenceTransformerEmbedder(model, batch_size)
-
-
-def _looks_like_a_path(name: str) -> bool:
-    """Return True for a folder path; hub names are "model" or "owner/model"."""
-    return name.startswith(("/", ".", "~")) or name.count("/") > 1

@@ -28,7 +28,7 @@ def list_documents() -> None:
                 f"{d['publisher'] or '-'}\t{d['title']}"
             )
         return
-    knowledge_base = open_knowledge_base(settings, on_wait=say)
+    knowledge_base = open_knowledge_base(settings, on_wait=say, load_model=False)
     try:
         for stored in knowledge_base.documents():
             meta = stored.meta
@@ -44,7 +44,9 @@ def list_documents() -> None:
 def delete_documents(doc_ids: tuple[str, ...]) -> None:
     """Delete DOC_ID... from the index."""
     settings = load_settings()
-    target = running_server(settings) or open_knowledge_base(settings, on_wait=say)
+    target = running_server(settings) or open_knowledge_base(
+        settings, on_wait=say, load_model=False
+    )
     missing = []
     try:
         for doc_id in doc_ids:

@@ -20,7 +20,9 @@ def check() -> None:
         remote.close()
         lines, ok = found["lines"], found["ok"]
     else:
-        knowledge_base = open_knowledge_base(settings, on_wait=say, repairing=True)
+        knowledge_base = open_knowledge_base(
+            settings, on_wait=say, repairing=True, load_model=False
+        )
         try:
             consistency = knowledge_base.check()
         finally:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from tests.conftest import MODEL_CACHE
 from tests.processes import vnpos_command
 
 HEAVY = ("torch", "sentence_transformers", "chromadb", "langchain_core", "telegram", "trafilatura")
@@ -77,3 +79,12 @@ def test_a_bad_setting_for_docs_list_is_one_line_with_the_fix(
     assert len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0]
     assert "Traceback" not in completed.stderr
     assert "'bundled'" in lines[0] or setting == "VNPOS_WIDGET_KEYS"
+
+
+def test_listing_documents_does_not_load_the_model(seeded_data_dir, tmp_path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data_dir)
+    result = _run("docs", "list", VNPOS_DATA_DIR=str(data_dir), VNPOS_MODEL_DIR=str(MODEL_CACHE))
+    assert result["code"] == 0 and "seeds/000_7cf16ed7d5450c3a" in str(result["output"])
+    loaded = result["loaded"]
+    assert "torch" not in loaded and "sentence_transformers" not in loaded  # type: ignore[operator]
