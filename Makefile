@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 export VNPOS_DATA_DIR ?= ./data
 
-.PHONY: install model run test lint format bench eval calibrate clean
+.PHONY: install model run browser services test lint format bench eval calibrate clean
 
 install: $(VENV)/.installed
 
@@ -28,7 +28,11 @@ run: model
 browser:
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-test: model browser
+# Redis, for the tests of shared rate limits.
+services:
+	@command -v redis-server >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; }
+
+test: model browser services
 	$(BIN)/pytest
 
 lint: install

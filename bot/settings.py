@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     corpus_dir: Path = Path("./corpus")
     chroma_url: str | None = None
+    # Redis for rate limits shared by every replica; unset: limits are per process.
+    redis_url: str | None = None
     collection: str = "vnpos"
     embedding_model: str = "bundled"
     model_dir: Path | None = None
@@ -82,6 +84,13 @@ class Settings(BaseSettings):
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://host:port/db URL (or rediss://, unix://)")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from retrieval.keyword_index import fold_accents
+from retrieval.keyword_tokens import fold_accents
 
 MIN_PARAGRAPH_CHARS = 60
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

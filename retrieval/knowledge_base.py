@@ -68,7 +68,9 @@ class KnowledgeBase:
         self._registry = registry
         self._lock = lock
         self._on_wait = on_wait
-        self._keyword = KeywordMirror(registry, store)
+        self._keyword = KeywordMirror(
+            registry, store, config.data_dir / "keyword" / f"{config.collection}.npz"
+        )
         self._mutex = threading.RLock()
         self.glossaries = GlossaryStore(registry.path)
         self._writer = Writer(

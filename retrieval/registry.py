@@ -103,7 +103,7 @@ class Registry:
     def changes_since(self, generation: int) -> set[str] | None:
         """Return the ids changed after ``generation``; None when the log no longer reaches."""
         oldest = self._one("SELECT MIN(generation) FROM changes")
-        if generation and oldest and oldest[0] is not None and oldest[0] > generation + 1:
+        if oldest and oldest[0] is not None and oldest[0] > generation + 1:
             return None
         rows = self._db.execute("SELECT doc_id FROM changes WHERE generation > ?", (generation,))
         return {str(row[0]) for row in rows}

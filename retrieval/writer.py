@@ -144,7 +144,7 @@ class Writer:
             yield lease
             # On failure the lease stays: the next writer sweeps what this one left.
             self._registry.end_lease(lease)
-        self._keyword.refresh()
+        self._keyword.refresh(wait=True)
 
     def repair(self) -> RepairReport:
         """Make the registry and the collection agree (adopt, drop, re-embed)."""

@@ -99,3 +99,45 @@ def serve_app(
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@dataclass
+class RedisProcess:
+    """A running ``redis-server``: its URL, and a way to stop it early."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@contextmanager
+def redis_process(path: Path) -> Iterator[RedisProcess]:
+    """Run a throwaway ``redis-server`` (no persistence) on a free loopback port."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        raise RuntimeError("redis-server is not installed: run `make services`")
+    port = free_port()
+    path.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    running = RedisProcess(f"redis://127.0.0.1:{port}/0", process)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield running
+    finally:
+        running.stop()

@@ -19,7 +19,7 @@ import numpy as np
 from bot.answering.question_types import expected_types, type_match
 from bot.answering.sentences import Sentence, is_instruction, split_sentences
 from bot.answering.vectors import SentenceVectors
-from retrieval.keyword_index import tokenize
+from retrieval.keyword_tokens import tokenize
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.types import DocumentMeta, SearchHit
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.answering.question_types import expected_types, type_match
-from retrieval.keyword_index import fold_accents, tokenize
+from retrieval.keyword_tokens import fold_accents, tokenize
 from retrieval.types import SearchHit
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from retrieval.keyword_index import fold_accents
+from retrieval.keyword_tokens import fold_accents
 
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![\d.,]?\d)")
 _NUMBER = re.compile(r"\d+")

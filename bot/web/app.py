@@ -17,7 +17,7 @@ from bot.telegram import WebBot
 from bot.web.cors import WidgetCORSMiddleware
 from bot.web.deps import WebState
 from bot.web.errors import CatchAllMiddleware, install_error_handlers
-from bot.web.limits import BodyLimitMiddleware, RateLimiter
+from bot.web.limits import BodyLimitMiddleware
 from bot.web.loader import ServiceLoader
 from bot.web.metrics import Metrics, MetricsMiddleware
 from bot.web.proxies import TrustedProxies
@@ -33,6 +33,7 @@ from bot.web.routes import (
     widget,
 )
 from bot.web.security import AdminKeys, WidgetPolicy
+from bot.web.shared_limits import build_limiters
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,11 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
     ``vnpos`` commands on the same data dir hand it their work.
     """
     metrics = Metrics()
+    ip_limiter, key_limiter, shared_limits = build_limiters(
+        ip_per_min=settings.rate_limit_ip_per_min,
+        key_per_min=settings.rate_limit_key_per_min,
+        redis_url=settings.redis_url,
+    )
 
     def open_wired_services() -> Services:
         services = open_services(settings, role="serve", on_wait=log.warning)
@@ -70,8 +76,9 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         metrics=metrics,
         admin_keys=AdminKeys(settings.admin_api_keys, local=local.token if local else None),
         widget_policy=WidgetPolicy(settings.widget_keys),
-        ip_limiter=RateLimiter(settings.rate_limit_ip_per_min),
-        key_limiter=RateLimiter(settings.rate_limit_key_per_min),
+        ip_limiter=ip_limiter,
+        key_limiter=key_limiter,
+        shared_limits=shared_limits,
         answer_slots=asyncio.Semaphore(max(1, settings.max_concurrent_answers)),
         proxies=TrustedProxies(settings.trusted_proxies),
     )

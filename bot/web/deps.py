@@ -13,11 +13,11 @@ from bot.answering import Answerer
 from bot.runtime import Services
 from bot.settings import Settings
 from bot.store import AppStore
-from bot.web.limits import RateLimiter
 from bot.web.loader import ServiceLoader
 from bot.web.metrics import Metrics
 from bot.web.proxies import TrustedProxies
 from bot.web.security import WIDGET_KEY_HEADER, AccessDenied, AdminKeys, Caller, WidgetPolicy
+from bot.web.shared_limits import Limiter, SharedLimits
 from retrieval.knowledge_base import KnowledgeBase
 
 STARTING_RETRY_S = 5
@@ -33,8 +33,9 @@ class WebState:
     metrics: Metrics
     admin_keys: AdminKeys
     widget_policy: WidgetPolicy
-    ip_limiter: RateLimiter
-    key_limiter: RateLimiter
+    ip_limiter: Limiter
+    key_limiter: Limiter
+    shared_limits: SharedLimits | None
     answer_slots: asyncio.Semaphore
     proxies: TrustedProxies
 

@@ -53,7 +53,9 @@ class SearchResponse(BaseModel):
 class HealthStatus(BaseModel):
     """Whether the service can answer; when not, which dependency is the reason."""
 
-    status: Literal["ok", "starting", "unavailable"]
+    status: Literal["ok", "degraded", "starting", "unavailable"] = Field(
+        description='"degraded": answering, but an optional dependency (Redis) is down'
+    )
     chunks: int | None = None
     dependencies: dict[str, str] | None = Field(
         default=None,

@@ -1,4 +1,7 @@
-from retrieval.keyword_index import KeywordIndex, fold_accents, tokenize
+import pytest
+
+from retrieval.keyword_index import MAX_SEGMENTS, KeywordIndex
+from retrieval.keyword_tokens import fold_accents, tokenize
 
 
 def _index() -> KeywordIndex:
@@ -55,3 +58,40 @@ def test_a_query_without_words_finds_nothing() -> None:
 
 def test_empty_index_finds_nothing() -> None:
     assert KeywordIndex().search("anything", k=5) == []
+
+
+def _news_like(n: int) -> list[tuple[str, str]]:
+    topics = ["thông tin đối ngoại", "biển Đông", "chuyển đổi số", "báo chí", "hợp tác quốc tế"]
+    return [
+        (f"c{i}", f"Bài {i} về {topics[i % 5]} và {topics[(i * 3) % 5]} năm {2000 + i % 23}.")
+        for i in range(n)
+    ]
+
+
+def test_an_index_changed_chunk_by_chunk_ranks_like_one_built_at_once() -> None:
+    chunks = _news_like(300)
+    whole = KeywordIndex()
+    whole.reset(chunks)
+    grown = KeywordIndex()
+    for chunk in chunks:
+        grown.add([chunk])
+        grown.commit()
+    for chunk_id, text in chunks[:120]:
+        grown.remove([chunk_id])
+        grown.commit()
+        grown.add([(chunk_id, text)])
+        grown.commit()
+    assert len(grown.segments) <= MAX_SEGMENTS
+    for query in ["biển Đông năm 2005", "chuyen doi so", "Bài 17 báo chí"]:
+        expected = whole.search(query, k=300)
+        assert expected
+        assert dict(grown.search(query, k=300)) == pytest.approx(dict(expected))
+
+
+def test_re_adding_a_chunk_replaces_its_text() -> None:
+    index = _index()
+    index.add([("b", "Giải bóng đá tại Hà Nội.")])
+    index.commit()
+    assert index.search("Naver", k=3) == []
+    assert index.search("bóng đá", k=3)[0][0] == "b"
+    assert len(index) == 3

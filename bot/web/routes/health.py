@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -30,7 +32,12 @@ async def healthz(state: StateDep, response: Response) -> HealthStatus:
         response.status_code = 503
         return HealthStatus(status="unavailable", dependencies=dependencies)
     chunks = await run_in_threadpool(services.knowledge_base.chunk_count)
-    return HealthStatus(status="ok", chunks=chunks, dependencies=dependencies)
+    status: Literal["ok", "degraded"] = "ok"
+    if state.shared_limits is not None:
+        # Without Redis the service still answers: limits fall back to per process.
+        dependencies["redis"] = await run_in_threadpool(state.shared_limits.health)
+        status = "ok" if dependencies["redis"] == "ok" else "degraded"
+    return HealthStatus(status=status, chunks=chunks, dependencies=dependencies)
 
 
 @router.get(
