@@ -7,6 +7,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.telegram.persistence import ChatStateStore
+
 if TYPE_CHECKING:
     from bot.runtime import Services
 
@@ -16,10 +18,17 @@ DAY_S = 24 * 3600
 
 
 def purge_once(services: Services, retention_days: int) -> int:
-    """Delete stored answers older than the retention; return how many went."""
+    """Delete stored answers, and Telegram chat state idle, beyond the retention."""
     removed = services.store.purge(older_than_days=retention_days)
     if removed:
         log.info("purged %d answers older than %d days", removed, retention_days)
+    chats = ChatStateStore(services.settings.data_dir / "app.sqlite3")
+    try:
+        idle = chats.purge(older_than_days=retention_days)
+    finally:
+        chats.close()
+    if idle:
+        log.info("forgot %d Telegram chats and users idle for %d days", idle, retention_days)
     return removed
 
 

@@ -33,6 +33,7 @@ from bot.telegram.handlers.commands import (
 from bot.telegram.handlers.errors import error_handler
 from bot.telegram.handlers.questions import answer, feedback
 from bot.telegram.i18n import DEFAULT_LANGUAGE, LANGUAGES, command_descriptions
+from bot.telegram.persistence import ChatStateStore, StorePersistence
 
 if TYPE_CHECKING:
     from bot.runtime import Services
@@ -75,6 +76,8 @@ def build_application(services: Services) -> BotApplication:
             )
         )
         .context_types(CONTEXT_TYPES)
+        # /lang choices, conversations and last sources survive a restart or a redeploy.
+        .persistence(StorePersistence(ChatStateStore(settings.data_dir / "app.sqlite3")))
         .rate_limiter(ChatRateLimiter())
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)  # nothing is scheduled, so PTB's job-queue extra is not needed
