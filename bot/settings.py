@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     # Redis for rate limits shared by every replica; unset: limits are per process.
     redis_url: str | None = None
+    # What `vnpos serve` runs: "all" (API, widget and, with a token, the Telegram bot),
+    # "web" (API and widget only: replicas that scale freely) or "bot" (the bot only,
+    # with its webhook route and /healthz: one per token).
+    role: Literal["all", "web", "bot"] = "all"
     collection: str = "vnpos"
     embedding_model: str = "bundled"
     model_dir: Path | None = None
@@ -113,6 +117,12 @@ class Settings(BaseSettings):
                     'VNPOS_WIDGET_KEYS must be a JSON object such as {"key": ["https://site"]}'
                 ) from exc
         return value
+
+    @model_validator(mode="after")
+    def _role_possible(self) -> Settings:
+        if self.role == "bot" and self.telegram_token is None:
+            raise ValueError("VNPOS_ROLE=bot needs VNPOS_TELEGRAM_TOKEN")
+        return self
 
     @model_validator(mode="after")
     def _translator_configured(self) -> Settings:

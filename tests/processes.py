@@ -69,6 +69,15 @@ def start(*args: str, env: dict[str, str], cwd: Path, log: Path) -> subprocess.P
 @contextmanager
 def served(env: dict[str, str], cwd: Path, log: Path) -> Iterator[str]:
     """Run ``vnpos serve`` on a free port until its /healthz says ok; yield its URL."""
+    with served_process(env, cwd, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def served_process(
+    env: dict[str, str], cwd: Path, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Like ``served``, also yielding the process (to kill it)."""
     port = free_port()
     process = start("serve", "--port", str(port), env=env, cwd=cwd, log=log)
     url = f"http://127.0.0.1:{port}"
@@ -85,7 +94,7 @@ def served(env: dict[str, str], cwd: Path, log: Path) -> Iterator[str]:
             time.sleep(0.3)
         else:
             raise TimeoutError(f"vnpos serve was not ready: {log.read_text()[-2000:]}")
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=60)

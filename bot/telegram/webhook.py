@@ -77,8 +77,9 @@ def webhook_router(settings: Settings, current: Callable[[], BotRunner | None]) 
 class WebBot:
     """The Telegram bot run by the web app (``vnpos serve``) when a token is set."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, enabled: bool = True) -> None:
         self.settings = settings
+        self.enabled = enabled and settings.telegram_token is not None
         self.runner: BotRunner | None = None
         self.router = webhook_router(settings, lambda: self.runner)
 
@@ -98,7 +99,7 @@ class WebBot:
         Yields:
             Nothing; the bot runs until the block exits.
         """
-        if self.settings.telegram_token is None:
+        if not self.enabled:
             yield
             return
         starting = asyncio.create_task(self._start(wait_for_services))

@@ -83,7 +83,10 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         proxies=TrustedProxies(settings.trusted_proxies),
     )
 
-    telegram = WebBot(settings)
+    # VNPOS_ROLE: web replicas never touch Telegram; the bot process serves no public API.
+    telegram = WebBot(settings, enabled=settings.role != "web")
+    if settings.role == "web" and settings.telegram_token is not None:
+        log.info("VNPOS_ROLE=web: the Telegram bot runs in another process")
 
     def loaded_services() -> Services | None:
         return state.loader.services if state.loader.wait() else None
@@ -110,9 +113,10 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
     install_error_handlers(app)
     routes = (health, ask, search, feedback, widget)
     admin = (admin_documents, admin_reports, admin_maintenance, admin_conversations)
-    for module in (*routes, *admin):
+    for module in (*routes, *admin) if settings.role != "bot" else (health,):
         app.include_router(module.router)
-    app.include_router(telegram.router)
+    if telegram.enabled:
+        app.include_router(telegram.router)
     # add_middleware wraps: the last added runs first on the way in. The body limit sits
     # inside the catch-all so that its own 413 signal is not mistaken for a crash.
     app.add_middleware(
