@@ -58,9 +58,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/bench-data/mlqa-dev-vi-en"))
     parser.add_argument("--model-dir", type=Path, default=Path("data/models"))
     parser.add_argument("--grid", action="store_true", help="also try other fusion weights")
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     args = parser.parse_args()
     items = load_items(args.data)
-    embedder = load_embedder("bundled", args.model_dir)
+    embedder = load_embedder("bundled", args.model_dir, backend=args.backend)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()

@@ -39,7 +39,9 @@ def open_knowledge_base(
     def load() -> Embedder:
         from retrieval.embedder import load_embedder
 
-        return load_embedder(settings.embedding_model, settings.model_cache_dir)
+        return load_embedder(
+            settings.embedding_model, settings.model_cache_dir, backend=settings.embedding_backend
+        )
 
     embedder: Embedder
     if load_model:

