@@ -38,6 +38,8 @@ class SentenceTransformerEmbedder:
         batch_size: Texts per forward pass.
     """
 
+    backend = "torch"
+
     def __init__(self, model: SentenceTransformer, batch_size: int = BATCH_SIZE) -> None:
         """Wrap a loaded model.
 

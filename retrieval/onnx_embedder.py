@@ -52,6 +52,8 @@ class OnnxEmbedder:
         batch_size: Texts per forward pass.
     """
 
+    backend = "onnxruntime"
+
     def __init__(self, folder: Path, batch_size: int = BATCH_SIZE) -> None:
         """Load the exported encoder and the tokenizer of the model ``folder``."""
         import onnxruntime

@@ -22,6 +22,6 @@ def model() -> None:
     vector = embedder.embed_queries(["kiểm tra"])[0]
     click.echo(
         f"embedding model {settings.embedding_model!r} ready "
-        f"({vector.shape[0]} dimensions, {type(embedder).__name__.removesuffix('Embedder')}, "
+        f"({vector.shape[0]} dimensions, {getattr(embedder, 'backend', 'torch')}, "
         f"{time.perf_counter() - started:.1f}s)"
     )
