@@ -68,7 +68,9 @@ class KeywordMirror:
             if not self._apply_changes():
                 self._rebuild_in_background()
             elif time.monotonic() - self._saved_at > SAVE_EVERY_S:
-                self._save()
+                self._saved_at = time.monotonic()
+                # Not on the request that applied the change: a save takes seconds at scale.
+                threading.Thread(target=self._save_locked, name="keyword-save", daemon=True).start()
         finally:
             self._mutex.release()
 
@@ -138,6 +140,10 @@ class KeywordMirror:
 
         self._rebuilding = threading.Thread(target=rebuild, name="keyword-rebuild", daemon=True)
         self._rebuilding.start()
+
+    def _save_locked(self) -> None:
+        with self._mutex:
+            self._save()
 
     def _save(self) -> None:
         self._saved_at = time.monotonic()

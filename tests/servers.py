@@ -40,8 +40,8 @@ def wait_for(url: str, *, timeout: float = 60.0) -> None:
 
 
 @dataclass
-class ChromaProcess:
-    """A running ``chroma run``: its URL, and a way to stop it early."""
+class ServerProcess:
+    """A running server (``chroma run``, ``redis-server``): its URL, a way to stop it early."""
 
     url: str
     process: subprocess.Popen[bytes]
@@ -53,7 +53,7 @@ class ChromaProcess:
 
 
 @contextmanager
-def chroma_process(path: Path, *, port: int | None = None) -> Iterator[ChromaProcess]:
+def chroma_process(path: Path, *, port: int | None = None) -> Iterator[ServerProcess]:
     """Run ``chroma run`` on a free loopback port (or ``port``) until the block ends."""
     port = port or free_port()
     executable = shutil.which("chroma") or str(Path(__file__).parents[1] / ".venv/bin/chroma")
@@ -62,7 +62,7 @@ def chroma_process(path: Path, *, port: int | None = None) -> Iterator[ChromaPro
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    running = ChromaProcess(f"http://127.0.0.1:{port}", process)
+    running = ServerProcess(f"http://127.0.0.1:{port}", process)
     try:
         wait_for(f"{running.url}/api/v2/heartbeat")
         yield running
@@ -101,21 +101,8 @@ def serve_app(
         thread.join(timeout=30)
 
 
-@dataclass
-class RedisProcess:
-    """A running ``redis-server``: its URL, and a way to stop it early."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-
-
 @contextmanager
-def redis_process(path: Path) -> Iterator[RedisProcess]:
+def redis_process(path: Path) -> Iterator[ServerProcess]:
     """Run a throwaway ``redis-server`` (no persistence) on a free loopback port."""
     executable = shutil.which("redis-server")
     if executable is None:
@@ -127,7 +114,7 @@ def redis_process(path: Path) -> Iterator[RedisProcess]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    running = RedisProcess(f"redis://127.0.0.1:{port}/0", process)
+    running = ServerProcess(f"redis://127.0.0.1:{port}/0", process)
     try:
         deadline = time.monotonic() + 20
         while True:

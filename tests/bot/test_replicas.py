@@ -26,6 +26,19 @@ ADMIN = {"authorization": "Bearer replica-admin-key"}
 NEWS = SHARED / "bench-data" / "news-vi-baomoi-2017"
 
 
+def _seeded_web_env(tmp_path: Path, *, chroma_url: str, redis_url: str) -> dict[str, str]:
+    """Return the environment of web replicas on a data dir holding the seed corpus."""
+    env = environment(
+        tmp_path / "data",
+        chroma_url=chroma_url,
+        redis_url=redis_url,
+        role="web",
+        admin_api_keys="replica-admin-key",
+    )
+    assert run("ingest", str(CORPUS), env=env, cwd=tmp_path).returncode == 0
+    return env
+
+
 def _found_within(url: str, query: str, term: str, *, seconds: float) -> float | None:
     """Return how long until searching ``url`` for ``query`` shows ``term``, or None."""
     started = time.monotonic()
@@ -42,14 +55,7 @@ def test_two_web_replicas_share_documents_and_conversations(tmp_path: Path) -> N
         chroma_server(tmp_path / "chroma") as chroma_url,
         redis_process(tmp_path / "redis") as redis,
     ):
-        env = environment(
-            tmp_path / "data",
-            chroma_url=chroma_url,
-            redis_url=redis.url,
-            role="web",
-            admin_api_keys="replica-admin-key",
-        )
-        assert run("ingest", str(CORPUS), env=env, cwd=tmp_path).returncode == 0
+        env = _seeded_web_env(tmp_path, chroma_url=chroma_url, redis_url=redis.url)
         with (
             served(env, tmp_path, tmp_path / "a.log") as a,
             served(env, tmp_path, tmp_path / "b.log") as b,
@@ -94,14 +100,7 @@ def test_killing_a_replica_mid_ingestion_leaves_the_other_answering(tmp_path: Pa
         chroma_server(tmp_path / "chroma") as chroma_url,
         redis_process(tmp_path / "redis") as redis,
     ):
-        env = environment(
-            tmp_path / "data",
-            chroma_url=chroma_url,
-            redis_url=redis.url,
-            role="web",
-            admin_api_keys="replica-admin-key",
-        )
-        assert run("ingest", str(CORPUS), env=env, cwd=tmp_path).returncode == 0
+        env = _seeded_web_env(tmp_path, chroma_url=chroma_url, redis_url=redis.url)
         with served(env, tmp_path, tmp_path / "b.log") as b, Prober(b, interval=0.3) as probe:
             with served_process(env, tmp_path, tmp_path / "a.log") as (a, replica_a):
 

@@ -7,12 +7,14 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
+import bot.web.app as app_module
 from bot.runtime import Services
 from bot.settings import Settings
 from bot.web.app import create_app
@@ -106,3 +108,23 @@ def web_api(
     app = create_app(settings)
     with serve_app(app, settings=settings) as url:
         yield WebApi(url=url, app=app, settings=settings)
+
+
+@contextmanager
+def services_never_load() -> Iterator[threading.Event]:
+    """Keep apps built meanwhile "starting": their services load until the event is set.
+
+    Set it before the app stops: the shutdown waits for the loader.
+    """
+    gate = threading.Event()
+
+    def never_ready(settings: Settings, **options: object) -> object:
+        gate.wait()
+        raise RuntimeError("the test is over")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "open_services", never_ready)
+        try:
+            yield gate
+        finally:
+            gate.set()

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-import bot.web.app as app_module
 from bot.settings import Settings
 from bot.web.app import create_app
-from tests.bot.web.conftest import ADMIN, WebApi
+from tests.bot.web.conftest import ADMIN, WebApi, services_never_load
 from tests.servers import serve_app
 
 
 @pytest.fixture
 def edge_app(tmp_path, request) -> Iterator[str]:
     """An app limited to 5 requests a minute per client whose services never load."""
-    gate = threading.Event()
-
-    def never_ready(settings: Settings, **options: object) -> object:
-        gate.wait()
-        raise RuntimeError("the test is over")
-
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
@@ -33,8 +25,7 @@ def edge_app(tmp_path, request) -> Iterator[str]:
         header_timeout_s=1.5,
         **getattr(request, "param", {}),
     )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(app_module, "open_services", never_ready)
+    with services_never_load() as gate:
         app = create_app(settings)
         with serve_app(app, settings=settings, ready_path="/openapi.json") as url:
             try:

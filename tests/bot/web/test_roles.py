@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,19 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-import bot.web.app as app_module
 from bot.settings import Settings
 from bot.web.app import create_app
+from tests.bot.web.conftest import services_never_load
 
 
 @contextmanager
 def _client(tmp_path: Path, role: str) -> Iterator[TestClient]:
-    gate = threading.Event()
-
-    def never_ready(settings: Settings, **options: object) -> object:
-        gate.wait()
-        raise RuntimeError("the test is over")
-
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
@@ -31,13 +24,11 @@ def _client(tmp_path: Path, role: str) -> Iterator[TestClient]:
         telegram_token=SecretStr("123456:TEST-roles"),
         telegram_webhook_secret=SecretStr("secret_0123456789"),
     )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(app_module, "open_services", never_ready)
-        with TestClient(create_app(settings)) as client:
-            try:
-                yield client
-            finally:
-                gate.set()  # before the app stops: closing waits for the loader
+    with services_never_load() as gate, TestClient(create_app(settings)) as client:
+        try:
+            yield client
+        finally:
+            gate.set()  # before the app stops: closing waits for the loader
 
 
 def test_a_web_replica_has_no_telegram_route(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -11,24 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-import bot.web.app as app_module
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.shared_limits import RedisUnreachable, SharedLimits, SharedRateLimiter
+from tests.bot.web.conftest import services_never_load
 from tests.servers import free_port, redis_process, serve_app
 
 
 @contextmanager
 def _replicas(tmp_path: Path, redis_url: str, count: int) -> Iterator[list[str]]:
     """Serve ``count`` apps sharing one Redis, 5 requests a minute per client."""
-    gate = threading.Event()
-
-    def never_ready(settings: Settings, **options: object) -> object:
-        gate.wait()
-        raise RuntimeError("the test is over")
-
-    with pytest.MonkeyPatch.context() as patch, ExitStack() as stack:
-        patch.setattr(app_module, "open_services", never_ready)
+    with services_never_load() as gate, ExitStack() as stack:
         urls = []
         for n in range(count):
             settings = Settings(  # type: ignore[call-arg]
