@@ -15,7 +15,15 @@ from pydantic import SecretStr
 
 _TOKEN = re.compile(r"\b(bot)?(\d{5,}):[A-Za-z0-9_-]{20,}")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)\S+")
-_QUIET = ("httpx", "httpcore", "bm25s", "sentence_transformers", "transformers", "chromadb")
+_QUIET = (
+    "httpx",
+    "httpcore",
+    "bm25s",
+    "sentence_transformers",
+    "transformers",
+    "chromadb",
+    "alembic",
+)
 REDACTED = "[redacted]"
 
 

@@ -22,7 +22,7 @@ def purge_once(services: Services, retention_days: int) -> int:
     removed = services.store.purge(older_than_days=retention_days)
     if removed:
         log.info("purged %d answers older than %d days", removed, retention_days)
-    chats = ChatStateStore(services.settings.data_dir / "app.sqlite3")
+    chats = ChatStateStore(services.settings.app_database_url)
     try:
         idle = chats.purge(older_than_days=retention_days)
     finally:

@@ -97,7 +97,7 @@ class Services:
 def open_services(
     settings: Settings, *, role: str = "cli", on_wait: Callable[[str], None] | None = None
 ) -> Services:
-    """Open the knowledge base, the app store in DATA_DIR/app.sqlite3 and the answerer.
+    """Open the knowledge base, the app store (see ``Settings.app_database_url``), the answerer.
 
     The LLM client is built when VNPOS_LLM_PROVIDER is not "none".
     """
@@ -106,7 +106,7 @@ def open_services(
 
     knowledge_base = open_knowledge_base(settings, role=role, on_wait=on_wait)
     try:
-        store = AppStore(settings.data_dir / "app.sqlite3")
+        store = AppStore(settings.app_database_url)
         chat_client = None
         if settings.llm_provider != "none":
             chat_client = build_chat_client(settings)

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.config import KnowledgeBaseConfig
+from retrieval.database import normalise_url, sqlite_url
 
 
 def _split_commas(value: object) -> object:
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     corpus_dir: Path = Path("./corpus")
     chroma_url: str | None = None
+    # Postgres for the registry and the app store, shared by every replica; unset: SQLite
+    # files in the data dir.
+    database_url: SecretStr | None = None
     # Redis for rate limits shared by every replica; unset: limits are per process.
     redis_url: str | None = None
     # What `vnpos serve` runs: "all" (API, widget and, with a token, the Telegram bot),
@@ -98,6 +102,25 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://host:port/db URL (or rediss://, unix://)")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                normalise_url(value.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(
+                    f"must be a postgresql://user:password@host/db URL; {exc}"
+                ) from None
+        return value
+
+    @property
+    def app_database_url(self) -> str:
+        """Return where the app store lives: VNPOS_DATABASE_URL, else DATA_DIR/app.sqlite3."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return sqlite_url(self.data_dir / "app.sqlite3")
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -149,6 +172,7 @@ class Settings(BaseSettings):
         return KnowledgeBaseConfig(
             data_dir=self.data_dir,
             chroma_url=self.chroma_url,
+            database_url=self.database_url.get_secret_value() if self.database_url else None,
             collection=self.collection,
             corpus_dir=self.corpus_dir,
             max_file_bytes=self.max_file_bytes,

@@ -1,49 +1,40 @@
-"""The application's own records in SQLite: answers (conversations), feedback, unanswered questions.
+"""The application's own records: answers (conversations), feedback, unanswered questions.
 
-One connection shared by the web server's worker threads, serialised by a lock; WAL lets
-``vnpos`` commands read while the server writes.
+In DATA_DIR/app.sqlite3 by default (WAL lets ``vnpos`` commands read while the server
+writes), or in Postgres (VNPOS_DATABASE_URL), where every replica sees every answer.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
+from sqlalchemy import RowMapping, text
+
 from bot.answering.models import AskResponse, Citation
+from retrieval.database import Database, open_database
 
 Rating = Literal["up", "down"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    message_id TEXT PRIMARY KEY,
-    conversation_id TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    question TEXT NOT NULL,
-    resolved_question TEXT NOT NULL,
-    language TEXT NOT NULL,
-    answered INTEGER NOT NULL,
-    answer TEXT NOT NULL,
-    citations TEXT NOT NULL,
-    latency_ms REAL NOT NULL,
-    created_at TEXT NOT NULL,
-    reason TEXT,
-    confidence REAL
-);
-CREATE INDEX IF NOT EXISTS messages_conversation ON messages (conversation_id);
-CREATE TABLE IF NOT EXISTS feedback (
-    message_id TEXT PRIMARY KEY REFERENCES messages (message_id),
-    rating TEXT NOT NULL,
-    comment TEXT,
-    channel TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-"""
+_MESSAGE_COLUMNS = (
+    "message_id, conversation_id, channel, mode, question, resolved_question, language, "
+    "answered, answer, citations, latency_ms, created_at, reason, confidence"
+)
+_RECORD_ANSWER = (
+    f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ("
+    + ", ".join(f":{c.strip()}" for c in _MESSAGE_COLUMNS.split(","))
+    + ") ON CONFLICT (message_id) DO UPDATE SET "
+    + ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _MESSAGE_COLUMNS.split(",")[1:])
+)
+_RECORD_FEEDBACK = (
+    "INSERT INTO feedback VALUES (:message_id, :rating, :comment, :channel, :created_at) "
+    "ON CONFLICT (message_id) DO UPDATE SET rating = excluded.rating, "
+    "comment = excluded.comment, channel = excluded.channel, created_at = excluded.created_at"
+)
+# Answers in the order they were given (timestamps to the microsecond; rowid is SQLite's).
+_NEWEST_FIRST = "ORDER BY created_at DESC, message_id DESC"
 
 
 @dataclass(frozen=True)
@@ -114,25 +105,20 @@ def _now() -> str:
 
 
 class AppStore:
-    """Answers, conversations and feedback in ``path`` (created if missing)."""
+    """Answers, conversations and feedback in the database at ``url`` (migrated on open)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-            present = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
-            for column, kind in (("reason", "TEXT"), ("confidence", "REAL")):
-                if column not in present:
-                    self._db.execute(f"ALTER TABLE messages ADD COLUMN {column} {kind}")
+    def __init__(self, url: str) -> None:
+        self.database: Database = open_database(
+            url, "app", name="app store", unreadable="move it aside to start a new one"
+        )
 
     def close(self) -> None:
-        """Close the database connection."""
-        with self._lock:
-            self._db.close()
+        """Close the database connections."""
+        self.database.close()
+
+    def _rows(self, sql: str, **args: object) -> list[RowMapping]:
+        with self.database.read() as db:
+            return list(db.execute(text(sql), args).mappings())
 
     def record_answer(
         self,
@@ -146,36 +132,34 @@ class AppStore:
     ) -> None:
         """Store an answer; ``resolved_question`` is the follow-up expanded for search."""
         citations = json.dumps([c.model_dump() for c in response.citations], ensure_ascii=False)
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO messages (message_id, conversation_id, channel, mode, "
-                "question, resolved_question, language, answered, answer, citations, "
-                "latency_ms, created_at, reason, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    response.message_id,
-                    response.conversation_id,
-                    channel,
-                    mode,
-                    question,
-                    resolved_question or question,
-                    response.language,
-                    int(response.answered),
-                    response.answer,
-                    citations,
-                    latency_ms,
-                    _now(),
-                    response.reason,
-                    response.confidence,
-                ),
+        with self.database.write() as db:
+            db.execute(
+                text(_RECORD_ANSWER),
+                {
+                    "message_id": response.message_id,
+                    "conversation_id": response.conversation_id,
+                    "channel": channel,
+                    "mode": mode,
+                    "question": question,
+                    "resolved_question": resolved_question or question,
+                    "language": response.language,
+                    "answered": int(response.answered),
+                    "answer": response.answer,
+                    "citations": citations,
+                    "latency_ms": latency_ms,
+                    "created_at": _now(),
+                    "reason": response.reason,
+                    "confidence": response.confidence,
+                },
             )
 
     def history(self, conversation_id: str, limit: int = 6) -> list[Turn]:
         """Return the last ``limit`` turns of a conversation, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM messages WHERE conversation_id = ? ORDER BY rowid DESC LIMIT ?",
-                (conversation_id, limit),
-            ).fetchall()
+        rows = self._rows(
+            f"SELECT * FROM messages WHERE conversation_id = :c {_NEWEST_FIRST} LIMIT :n",
+            c=conversation_id,
+            n=limit,
+        )
         return [
             Turn(
                 message_id=row["message_id"],
@@ -191,12 +175,10 @@ class AppStore:
 
     def message(self, message_id: str) -> StoredMessage | None:
         """Return a stored answer, or None if ``message_id`` is unknown."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM messages WHERE message_id = ?", (message_id,)
-            ).fetchone()
-        if row is None:
+        rows = self._rows("SELECT * FROM messages WHERE message_id = :m", m=message_id)
+        if not rows:
             return None
+        row = rows[0]
         return StoredMessage(
             message_id=row["message_id"],
             conversation_id=row["conversation_id"],
@@ -213,23 +195,25 @@ class AppStore:
 
     def conversation(self, conversation_id: str) -> list[StoredMessage]:
         """Return every stored answer of a conversation, oldest first (an admin's export)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT message_id FROM messages WHERE conversation_id = ? ORDER BY rowid",
-                (conversation_id,),
-            ).fetchall()
-        return [m for row in rows if (m := self.message(row[0])) is not None]
+        rows = self._rows(
+            "SELECT message_id FROM messages WHERE conversation_id = :c "
+            "ORDER BY created_at, message_id",
+            c=conversation_id,
+        )
+        return [m for row in rows if (m := self.message(row["message_id"])) is not None]
 
     def delete_conversation(self, conversation_id: str) -> int:
         """Delete a conversation's answers and their ratings; return how many answers."""
-        with self._lock, self._db:
-            self._db.execute(
-                "DELETE FROM feedback WHERE message_id IN "
-                "(SELECT message_id FROM messages WHERE conversation_id = ?)",
-                (conversation_id,),
+        with self.database.write() as db:
+            db.execute(
+                text(
+                    "DELETE FROM feedback WHERE message_id IN "
+                    "(SELECT message_id FROM messages WHERE conversation_id = :c)"
+                ),
+                {"c": conversation_id},
             )
-            return self._db.execute(
-                "DELETE FROM messages WHERE conversation_id = ?", (conversation_id,)
+            return db.execute(
+                text("DELETE FROM messages WHERE conversation_id = :c"), {"c": conversation_id}
             ).rowcount
 
     def purge(self, *, older_than_days: int) -> int:
@@ -237,38 +221,47 @@ class AppStore:
         cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat(
             timespec="microseconds"
         )
-        with self._lock, self._db:
-            self._db.execute(
-                "DELETE FROM feedback WHERE message_id IN "
-                "(SELECT message_id FROM messages WHERE created_at < ?)",
-                (cutoff,),
+        with self.database.write() as db:
+            db.execute(
+                text(
+                    "DELETE FROM feedback WHERE message_id IN "
+                    "(SELECT message_id FROM messages WHERE created_at < :t)"
+                ),
+                {"t": cutoff},
             )
-            return self._db.execute("DELETE FROM messages WHERE created_at < ?", (cutoff,)).rowcount
+            return db.execute(
+                text("DELETE FROM messages WHERE created_at < :t"), {"t": cutoff}
+            ).rowcount
 
     def record_feedback(
         self, *, message_id: str, rating: Rating, comment: str | None, channel: str
     ) -> bool:
         """Store a rating (replacing an earlier one); return False if the answer is unknown."""
-        with self._lock, self._db:
-            known = self._db.execute(
-                "SELECT 1 FROM messages WHERE message_id = ?", (message_id,)
-            ).fetchone()
+        with self.database.write() as db:
+            known = db.execute(
+                text("SELECT 1 FROM messages WHERE message_id = :m"), {"m": message_id}
+            ).first()
             if known is None:
                 return False
-            self._db.execute(
-                "INSERT OR REPLACE INTO feedback VALUES (?,?,?,?,?)",
-                (message_id, rating, comment, channel, _now()),
+            db.execute(
+                text(_RECORD_FEEDBACK),
+                {
+                    "message_id": message_id,
+                    "rating": rating,
+                    "comment": comment,
+                    "channel": channel,
+                    "created_at": _now(),
+                },
             )
         return True
 
     def feedback(self, limit: int = 200) -> list[FeedbackRecord]:
         """Return the latest ratings, newest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT f.*, m.question FROM feedback f JOIN messages m USING (message_id) "
-                "ORDER BY f.created_at DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT f.*, m.question FROM feedback f JOIN messages m USING (message_id) "
+            "ORDER BY f.created_at DESC LIMIT :n",
+            n=limit,
+        )
         return [
             FeedbackRecord(
                 message_id=row["message_id"],
@@ -283,12 +276,11 @@ class AppStore:
 
     def unanswered(self, limit: int = 1000) -> list[UnansweredRecord]:
         """Return the questions the sources did not cover, newest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT question, language, created_at, conversation_id, reason FROM messages "
-                "WHERE answered = 0 ORDER BY rowid DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT question, language, created_at, conversation_id, reason FROM messages "
+            f"WHERE answered = 0 {_NEWEST_FIRST} LIMIT :n",
+            n=limit,
+        )
         return [
             UnansweredRecord(
                 question=row["question"],
@@ -302,14 +294,12 @@ class AppStore:
 
     def stats(self) -> StoreStats:
         """Return how many questions were answered or not, and the ratings received."""
-        with self._lock:
-            answers = dict(
-                self._db.execute(
-                    "SELECT answered, COUNT(*) FROM messages GROUP BY answered"
-                ).fetchall()
+        with self.database.read() as db:
+            answers: dict[int, int] = dict(
+                db.execute(text("SELECT answered, COUNT(*) FROM messages GROUP BY answered")).all()
             )
-            ratings = dict(
-                self._db.execute("SELECT rating, COUNT(*) FROM feedback GROUP BY rating").fetchall()
+            ratings: dict[str, int] = dict(
+                db.execute(text("SELECT rating, COUNT(*) FROM feedback GROUP BY rating")).all()
             )
         return StoreStats(
             answered=answers.get(1, 0),

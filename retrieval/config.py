@@ -15,6 +15,7 @@ class KnowledgeBaseConfig:
 
     data_dir: Path
     chroma_url: str | None = None
+    database_url: str | None = None  # the registry in Postgres; None: DATA_DIR/vnpos.sqlite3
     collection: str = "vnpos"
     corpus_dir: Path | None = None
     max_file_bytes: int = 50_000_000

@@ -1,96 +1,85 @@
-"""The ingested glossaries, kept in the registry's SQLite file beside the documents.
+"""The ingested glossaries, kept in the registry's database beside the documents.
 
 Each glossary file is stored whole under its id (its path under the corpus root without
 the suffix), so re-ingesting a file replaces its terms and other files keep theirs.
-Readers reload when another process has committed to the file (SQLite's data_version).
+A ``glossary`` counter in the state table tells readers in other processes to reload.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
-from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from retrieval.database import Database
 from retrieval.errors import StoreError
 from retrieval.glossary import Glossary, GlossaryEntry
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS glossary (
-    glossary_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    term TEXT NOT NULL,
-    aliases TEXT NOT NULL,
-    translations TEXT NOT NULL,
-    source TEXT NOT NULL,
-    PRIMARY KEY (glossary_id, position)
-);
-"""
+_BUMP = (
+    "INSERT INTO state VALUES ('glossary', 1) "
+    "ON CONFLICT(key) DO UPDATE SET value = state.value + 1"
+)
 
 
 class GlossaryStore:
     """Glossary entries by file, and the combined glossary of all files."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, database: Database) -> None:
+        self._database = database
         self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"the registry {path} cannot hold glossaries ({exc})", dependency="registry"
-            ) from None
         self._version = -1
         self._glossary = Glossary([])
-
-    def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
 
     def replace(self, glossary_id: str, entries: list[GlossaryEntry]) -> None:
         """Store ``entries`` as the whole content of glossary ``glossary_id``."""
         rows = [
-            (
-                glossary_id,
-                position,
-                e.term,
-                json.dumps(e.aliases, ensure_ascii=False),
-                json.dumps(e.translations, ensure_ascii=False),
-                e.source,
-            )
+            {
+                "g": glossary_id,
+                "p": position,
+                "term": e.term,
+                "aliases": json.dumps(e.aliases, ensure_ascii=False),
+                "names": json.dumps(e.translations, ensure_ascii=False),
+                "source": e.source,
+            }
             for position, e in enumerate(entries)
         ]
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute("DELETE FROM glossary WHERE glossary_id = ?", (glossary_id,))
-                self._db.executemany("INSERT INTO glossary VALUES (?, ?, ?, ?, ?, ?)", rows)
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
-                raise StoreError(
-                    f"the glossary {glossary_id} could not be stored ({exc})",
-                    dependency="registry",
-                ) from None
-            self._version = -1
+        try:
+            with self._database.write() as db:
+                db.execute(text("DELETE FROM glossary WHERE glossary_id = :g"), {"g": glossary_id})
+                if rows:
+                    db.execute(
+                        text(
+                            "INSERT INTO glossary VALUES (:g, :p, :term, :aliases, :names, :source)"
+                        ),
+                        rows,
+                    )
+                db.execute(text(_BUMP))
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"the glossary {glossary_id} could not be stored ({exc.__class__.__name__})",
+                dependency=self._database.dependency,
+            ) from exc
 
     def glossary_ids(self) -> list[str]:
         """Return the ids of the stored glossary files."""
-        with self._lock:
-            rows = self._db.execute("SELECT DISTINCT glossary_id FROM glossary ORDER BY 1")
-            return [row[0] for row in rows]
+        with self._database.read() as db:
+            rows = db.execute(text("SELECT DISTINCT glossary_id FROM glossary ORDER BY 1"))
+            return [str(row[0]) for row in rows]
 
     def glossary(self) -> Glossary:
         """Return the combined glossary of every file (earlier files win a shared term)."""
-        with self._lock:
-            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        with self._lock, self._database.read() as db:
+            version = db.execute(text("SELECT value FROM state WHERE key = 'glossary'")).scalar()
+            version = int(version or 0)
             if version != self._version:
-                rows = self._db.execute(
-                    "SELECT term, aliases, translations, source FROM glossary "
-                    "ORDER BY glossary_id, position"
-                ).fetchall()
+                rows = db.execute(
+                    text(
+                        "SELECT term, aliases, translations, source FROM glossary "
+                        "ORDER BY glossary_id, position"
+                    )
+                ).all()
                 self._glossary = Glossary(
                     GlossaryEntry(term, tuple(json.loads(aliases)), json.loads(names), source)
                     for term, aliases, names, source in rows

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from chromadb.api import ClientAPI
 
+from retrieval.advisory_lock import AdvisoryLock
 from retrieval.chroma_store import ChromaStore, connect, describe_location
 from retrieval.config import KnowledgeBaseConfig
 from retrieval.consistency import Consistency, check, sweep_dead_leases
@@ -26,7 +27,7 @@ from retrieval.ingestion import Prepared
 from retrieval.keyword_mirror import KeywordMirror
 from retrieval.language import detect_language
 from retrieval.loaders import Source, discover
-from retrieval.locking import StoreLock
+from retrieval.locking import StoreLock, WriteLock
 from retrieval.registry import Registry
 from retrieval.repair import RepairReport
 from retrieval.search import Candidates, SearchMode, fuse
@@ -58,7 +59,7 @@ class KnowledgeBase:
         embedder: Embedder,
         store: ChromaStore,
         registry: Registry,
-        lock: StoreLock,
+        lock: WriteLock,
         on_wait: Waiting | None = None,
         repairing: bool = False,
     ) -> None:
@@ -72,7 +73,7 @@ class KnowledgeBase:
             registry, store, config.data_dir / "keyword" / f"{config.collection}.npz"
         )
         self._mutex = threading.RLock()
-        self.glossaries = GlossaryStore(registry.path)
+        self.glossaries = GlossaryStore(registry.database)
         self._writer = Writer(
             config=config,
             indexer=Indexer(config=config, embedder=embedder, store=store, registry=registry),
@@ -118,27 +119,36 @@ class KnowledgeBase:
         def client() -> ClientAPI:
             return connect(data_dir=config.data_dir, chroma_url=config.chroma_url)
 
-        lock = StoreLock(config.data_dir / "vnpos.lock", role=role)
+        lock: WriteLock = StoreLock(config.data_dir / "vnpos.lock", role=role)
         if config.chroma_url is None:
             # Take the lock before touching embedded Chroma: its owner may be writing.
             lock.acquire(on_wait=on_wait)
         try:
-            return cls(
-                config=config,
-                embedder=embedder,
-                store=ChromaStore(client(), config.collection, location=location, reconnect=client),
-                registry=Registry(config.data_dir / "vnpos.sqlite3"),
-                lock=lock,
-                on_wait=on_wait,
-                repairing=repairing,
-            )
+            registry = Registry(config.data_dir / "vnpos.sqlite3", database_url=config.database_url)
+            if config.chroma_url is not None and registry.database.postgres:
+                # Replicas on several hosts share no data dir: they take turns in Postgres.
+                lock = AdvisoryLock(registry.database, name=config.collection, role=role)
+            try:
+                return cls(
+                    config=config,
+                    embedder=embedder,
+                    store=ChromaStore(
+                        client(), config.collection, location=location, reconnect=client
+                    ),
+                    registry=registry,
+                    lock=lock,
+                    on_wait=on_wait,
+                    repairing=repairing,
+                )
+            except BaseException:
+                registry.close()
+                raise
         finally:
             lock.release()
 
     def close(self) -> None:
         """Release the store lock and the registry's database connection."""
         self._registry.close()
-        self.glossaries.close()
         if self.embedded:
             self._lock.release()
 
@@ -302,7 +312,7 @@ class KnowledgeBase:
         stored = self._store.count()
         if stored:
             raise InconsistentStore(
-                f"the registry {self._registry.path} lists no documents, but "
+                f"{self._registry.label} lists no documents, but "
                 f"{self._store.location} holds {stored} chunks in the collection "
                 f"{self.config.collection!r}; nothing was deleted. Point VNPOS_DATA_DIR at "
                 "the data dir that indexed them, or run `vnpos docs repair` to rebuild the "

@@ -17,14 +17,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from retrieval.errors import StoreBusy
 
-__all__ = ["Holder", "StoreLock", "this_process"]
+__all__ = ["Holder", "StoreLock", "WriteLock", "this_process", "wait_for"]
 
 _POLL_S = 0.2
 # Processes that hold the lock for as long as they run: waiting for them is pointless.
@@ -45,6 +45,33 @@ class Holder:
         """Return "pid 123 on host (vnpos ingest corpus/) since 12:00:01"."""
         started = time.strftime("%H:%M:%S", time.localtime(self.since))
         return f"pid {self.pid} on {self.host} ({self.command}) since {started}"
+
+
+class WriteLock(Protocol):
+    """What the knowledge base needs of a lock: this file's, or Postgres's advisory one."""
+
+    @property
+    def held(self) -> bool:
+        """Return True while this process holds the lock."""
+
+    def holder(self) -> Holder | None:
+        """Return who holds the lock now, or None."""
+
+    def is_free(self) -> bool:
+        """Return True when no process holds the lock."""
+
+    def acquire(
+        self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
+    ) -> None:
+        """Take the lock, waiting for its holder when ``on_wait`` is given."""
+
+    def release(self) -> None:
+        """Give the lock back."""
+
+    def hold(
+        self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
+    ) -> AbstractContextManager[None]:
+        """Hold the lock for the duration of a ``with`` block."""
 
 
 def this_process(role: str = "cli") -> Holder:
@@ -145,27 +172,14 @@ class StoreLock:
     def _wait_for(
         self, handle: IO[str], on_wait: Callable[[str], None] | None, timeout: float | None
     ) -> None:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        told = False
-        while True:
+        def take() -> bool:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
             except BlockingIOError:
-                pass
-            holder = self.holder()
-            who = holder.describe() if holder else "another process"
-            forever = holder is not None and holder.role in LONG_LIVED
-            if on_wait is None or forever or (deadline is not None and time.monotonic() > deadline):
-                hint = "; stop it first, or work on a copy of the data dir" if forever else ""
-                raise StoreBusy(
-                    f"the knowledge base in {self.path.parent} is in use by {who}{hint}",
-                    holder=holder,
-                )
-            if not told:
-                on_wait(f"waiting for {who} to finish with {self.path.parent} ...")
-                told = True
-            time.sleep(_POLL_S)
+                return False
+            return True
+
+        wait_for(take, self.holder, str(self.path.parent), on_wait=on_wait, timeout=timeout)
 
     @contextmanager
     def _open(self) -> Iterator[IO[str]]:
@@ -174,3 +188,36 @@ class StoreLock:
             yield handle
         finally:
             handle.close()
+
+
+def wait_for(
+    take: Callable[[], bool],
+    holder_of: Callable[[], Holder | None],
+    where: str,
+    *,
+    on_wait: Callable[[str], None] | None,
+    timeout: float | None,
+) -> None:
+    """Call ``take`` until it returns True, telling ``on_wait`` once whom we wait for.
+
+    Without ``on_wait``, or when the holder is a server or bot (which keeps the lock
+    while it runs), a held lock raises at once.
+
+    Raises:
+        StoreBusy: The lock is held and we may not wait, or ``timeout`` passed.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    told = False
+    while not take():
+        holder = holder_of()
+        who = holder.describe() if holder else "another process"
+        forever = holder is not None and holder.role in LONG_LIVED
+        if on_wait is None or forever or (deadline is not None and time.monotonic() > deadline):
+            hint = "; stop it first, or work on a copy of the data dir" if forever else ""
+            raise StoreBusy(
+                f"the knowledge base in {where} is in use by {who}{hint}", holder=holder
+            )
+        if not told:
+            on_wait(f"waiting for {who} to finish with {where} ...")
+            told = True
+        time.sleep(_POLL_S)

@@ -1,4 +1,4 @@
-"""The document registry in SQLite: what is indexed, under which content hash.
+"""The document registry (SQLite, or Postgres): what is indexed, under which content hash.
 
 The registry row is the commit point of an ingestion. Before an ingestion writes chunks
 to the vector store it records a lease here, and marks the chunks with it; chunks whose
@@ -10,22 +10,31 @@ documents to reload.
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection, RowMapping, bindparam, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from retrieval.database import open_database, sqlite_url
 from retrieval.errors import StoreError
 from retrieval.locking import Holder
-from retrieval.registry_schema import meta_of, migrate
-from retrieval.types import Document, StoredDocument
+from retrieval.types import Document, DocumentMeta, StoredDocument
 
 # Changes kept for other processes to catch up with; one further behind reloads all.
 _CHANGES_KEPT = 10_000
+_UNREADABLE = (
+    "restore it from a backup, or move it aside and run `vnpos docs repair` to rebuild it "
+    "from the collection"
+)
+_SHARING = text(
+    "SELECT DISTINCT f.doc_id, d.paragraphs FROM fingerprints f JOIN documents d "
+    "USING (doc_id) WHERE f.fingerprint IN :prints AND f.doc_id != :exclude"
+).bindparams(bindparam("prints", expanding=True))
 
 
 @dataclass(frozen=True)
@@ -39,125 +48,124 @@ class Lease:
     started_at: str
 
 
-class Registry:
-    """Documents, their versions, texts, chunk ids and paragraph fingerprints."""
+def meta_of(row: RowMapping) -> DocumentMeta:
+    """Return the metadata held in a ``documents`` row."""
+    return DocumentMeta(
+        doc_id=row["doc_id"],
+        source=row["source"],
+        title=row["title"],
+        publisher=row["publisher"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        url=row["url"],
+        language=row["language"],
+    )
 
-    def __init__(self, path: Path) -> None:
+
+class Registry:
+    """Documents, their versions, texts, chunk ids and paragraph fingerprints.
+
+    ``path`` is the SQLite file used when ``database_url`` is not given.
+    """
+
+    def __init__(self, path: Path, *, database_url: str | None = None) -> None:
+        self.database = open_database(
+            database_url or sqlite_url(path), "registry", name="registry", unreadable=_UNREADABLE
+        )
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            migrate(self._db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"the registry {path} cannot be read ({exc}); restore it from a backup, or "
-                "move it aside and run `vnpos docs repair` to rebuild it from the collection",
-                dependency="registry",
-            ) from None
-        self._lock = threading.Lock()
+        self.label = self.database.label
 
     def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        """Close the database connections."""
+        self.database.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run statements in one transaction; turn SQLite failures into StoreError."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as exc:
-                full = "full" in str(exc).lower()
-                reason = "the disk is full" if full else str(exc)
-                raise StoreError(
-                    f"cannot write the registry {self.path}: {reason}",
-                    dependency="disk" if full else "registry",
-                ) from exc
-
-    def _one(self, sql: str, *args: object) -> sqlite3.Row | None:
+    def _transaction(self) -> Iterator[Connection]:
+        """Run statements in one transaction; turn database failures into StoreError."""
         try:
-            row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
-        except sqlite3.Error as exc:
+            with self.database.write() as db:
+                yield db
+        except SQLAlchemyError as exc:
+            raise self.database.unreachable(exc) from exc
+
+    def _rows(self, sql: str, **args: object) -> list[RowMapping]:
+        try:
+            with self.database.read() as db:
+                return list(db.execute(text(sql), args).mappings())
+        except SQLAlchemyError as exc:
             raise StoreError(
-                f"cannot read the registry {self.path}: {exc}", dependency="registry"
+                f"cannot read {self.label}: {exc.__class__.__name__}",
+                dependency=self.database.dependency,
             ) from exc
-        return row
+
+    def _one(self, sql: str, **args: object) -> RowMapping | None:
+        rows = self._rows(sql, **args)
+        return rows[0] if rows else None
 
     # ---- reading -------------------------------------------------------------------
 
     def generation(self) -> int:
         """Return a counter that changes whenever any document is written or deleted."""
         row = self._one("SELECT value FROM state WHERE key='generation'")
-        return int(row[0]) if row else 0
+        return int(row["value"]) if row else 0
 
     def changes_since(self, generation: int) -> set[str] | None:
         """Return the ids changed after ``generation``; None when the log no longer reaches."""
-        oldest = self._one("SELECT MIN(generation) FROM changes")
-        if oldest and oldest[0] is not None and oldest[0] > generation + 1:
+        oldest = self._one("SELECT MIN(generation) AS oldest FROM changes")
+        if oldest and oldest["oldest"] is not None and oldest["oldest"] > generation + 1:
             return None
-        rows = self._db.execute("SELECT doc_id FROM changes WHERE generation > ?", (generation,))
-        return {str(row[0]) for row in rows}
+        rows = self._rows("SELECT doc_id FROM changes WHERE generation > :g", g=generation)
+        return {str(row["doc_id"]) for row in rows}
 
     def count(self) -> int:
         """Return the number of registered documents."""
-        row = self._one("SELECT COUNT(*) FROM documents")
-        return int(row[0]) if row else 0
+        row = self._one("SELECT COUNT(*) AS n FROM documents")
+        return int(row["n"]) if row else 0
 
     def content_hash(self, doc_id: str) -> str | None:
         """Return the registered content hash of ``doc_id``, or None."""
-        row = self._one("SELECT content_hash FROM documents WHERE doc_id=?", doc_id)
-        return str(row[0]) if row else None
+        row = self._one("SELECT content_hash FROM documents WHERE doc_id=:d", d=doc_id)
+        return str(row["content_hash"]) if row else None
 
     def origin(self, doc_id: str) -> str | None:
         """Return where ``doc_id`` was read from (absolute path, URL or upload), or None."""
-        row = self._one("SELECT origin FROM documents WHERE doc_id=?", doc_id)
-        return str(row[0]) if row and row[0] else None
+        row = self._one("SELECT origin FROM documents WHERE doc_id=:d", d=doc_id)
+        return str(row["origin"]) if row and row["origin"] else None
 
     def with_text(self, text_hash: str, *, exclude: str) -> str | None:
         """Return the id of another document whose cleaned text has ``text_hash``."""
         row = self._one(
-            "SELECT doc_id FROM documents WHERE text_hash=? AND doc_id!=? ORDER BY doc_id",
-            text_hash,
-            exclude,
+            "SELECT doc_id FROM documents WHERE text_hash=:h AND doc_id!=:x ORDER BY doc_id",
+            h=text_hash,
+            x=exclude,
         )
-        return str(row[0]) if row else None
+        return str(row["doc_id"]) if row else None
 
     def get(self, doc_id: str) -> StoredDocument | None:
         """Return the registered document ``doc_id``, or None."""
-        row = self._one("SELECT * FROM documents WHERE doc_id=?", doc_id)
+        row = self._one("SELECT * FROM documents WHERE doc_id=:d", d=doc_id)
         return self._stored(row) if row else None
 
     def text(self, doc_id: str) -> str | None:
         """Return the indexed text of ``doc_id`` (what chunk offsets point into)."""
-        row = self._one("SELECT text FROM documents WHERE doc_id=?", doc_id)
-        return str(row[0]) if row else None
+        row = self._one("SELECT text FROM documents WHERE doc_id=:d", d=doc_id)
+        return str(row["text"]) if row else None
 
     def full_document(self, doc_id: str) -> Document | None:
         """Return ``doc_id`` with its whole cleaned text, before duplicate removal."""
-        row = self._one("SELECT * FROM documents WHERE doc_id=?", doc_id)
+        row = self._one("SELECT * FROM documents WHERE doc_id=:d", d=doc_id)
         return Document(meta_of(row), row["full_text"], row["content_hash"]) if row else None
 
     def chunk_ids(self, doc_id: str) -> list[str]:
         """Return the chunk ids registered for ``doc_id``."""
-        row = self._one("SELECT chunk_ids FROM documents WHERE doc_id=?", doc_id)
-        return list(json.loads(row[0])) if row else []
+        row = self._one("SELECT chunk_ids FROM documents WHERE doc_id=:d", d=doc_id)
+        return list(json.loads(row["chunk_ids"])) if row else []
 
     def chunk_owners(self) -> dict[str, list[str]]:
         """Return every registered chunk id with the documents that claim it."""
         owners: dict[str, list[str]] = {}
-        for doc_id, chunk_ids in self._db.execute("SELECT doc_id, chunk_ids FROM documents"):
-            for chunk_id in json.loads(chunk_ids):
-                owners.setdefault(chunk_id, []).append(doc_id)
+        for row in self._rows("SELECT doc_id, chunk_ids FROM documents"):
+            for chunk_id in json.loads(row["chunk_ids"]):
+                owners.setdefault(chunk_id, []).append(row["doc_id"])
         return owners
 
     def all_chunk_ids(self) -> set[str]:
@@ -166,35 +174,34 @@ class Registry:
 
     def documents(self) -> list[StoredDocument]:
         """Return every registered document, newest ingestion first."""
-        rows = self._db.execute("SELECT * FROM documents ORDER BY ingested_at DESC, doc_id")
+        rows = self._rows("SELECT * FROM documents ORDER BY ingested_at DESC, doc_id")
         return [self._stored(row) for row in rows]
 
     def sharing(self, fingerprints: set[str], *, exclude: str) -> dict[str, tuple[int, set[str]]]:
         """Return documents sharing any of ``fingerprints``: their paragraph count and prints."""
         if not fingerprints:
             return {}
-        marks = ",".join("?" * len(fingerprints))
-        rows = self._db.execute(
-            f"SELECT DISTINCT f.doc_id, d.paragraphs FROM fingerprints f JOIN documents d "
-            f"USING (doc_id) WHERE f.fingerprint IN ({marks}) AND f.doc_id != ?",
-            [*fingerprints, exclude],
-        ).fetchall()
-        return {
-            doc_id: (
-                int(total),
-                {
-                    r[0]
-                    for r in self._db.execute(
-                        "SELECT fingerprint FROM fingerprints WHERE doc_id=?", (doc_id,)
-                    )
-                },
-            )
-            for doc_id, total in rows
-        }
+        try:
+            with self.database.read() as db:
+                rows = db.execute(_SHARING, {"prints": list(fingerprints), "exclude": exclude})
+                totals = {str(doc_id): int(total) for doc_id, total in rows}
+                prints = {
+                    doc_id: {
+                        str(r[0])
+                        for r in db.execute(
+                            text("SELECT fingerprint FROM fingerprints WHERE doc_id=:d"),
+                            {"d": doc_id},
+                        )
+                    }
+                    for doc_id in totals
+                }
+        except SQLAlchemyError as exc:
+            raise self.database.unreachable(exc) from exc
+        return {doc_id: (total, prints[doc_id]) for doc_id, total in totals.items()}
 
     def leases(self) -> list[Lease]:
         """Return the leases of ingestions that have not finished (running or dead)."""
-        rows = self._db.execute("SELECT * FROM leases ORDER BY started_at")
+        rows = self._rows("SELECT * FROM leases ORDER BY started_at")
         return [Lease(**dict(row)) for row in rows]
 
     # ---- writing -------------------------------------------------------------------
@@ -220,20 +227,29 @@ class Registry:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         published = meta.published.isoformat() if meta.published else None
         with self._transaction() as db:
-            db.execute("DELETE FROM documents WHERE doc_id=?", (meta.doc_id,))
+            db.execute(text("DELETE FROM documents WHERE doc_id=:d"), {"d": meta.doc_id})
             db.execute(
-                "INSERT INTO documents (doc_id, source, title, publisher, published, url, "
-                "language, content_hash, full_text, text, chunk_ids, paragraphs, ingested_at, "
-                "origin, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    meta.doc_id, meta.source, meta.title, meta.publisher, published, meta.url,
-                    meta.language, document.content_hash, full_text, document.text,
-                    json.dumps(chunk_ids), len(fingerprints), now, origin, text_hash,
+                text(
+                    "INSERT INTO documents (doc_id, source, title, publisher, published, url, "
+                    "language, content_hash, full_text, text, chunk_ids, paragraphs, "
+                    "ingested_at, origin, text_hash) VALUES (:doc_id, :source, :title, "
+                    ":publisher, :published, :url, :language, :content_hash, :full_text, "
+                    ":text, :chunk_ids, :paragraphs, :ingested_at, :origin, :text_hash)"
                 ),
+                {
+                    "doc_id": meta.doc_id, "source": meta.source, "title": meta.title,
+                    "publisher": meta.publisher, "published": published, "url": meta.url,
+                    "language": meta.language, "content_hash": document.content_hash,
+                    "full_text": full_text, "text": document.text,
+                    "chunk_ids": json.dumps(chunk_ids), "paragraphs": len(fingerprints),
+                    "ingested_at": now, "origin": origin, "text_hash": text_hash,
+                },
             )  # fmt: skip
-            db.executemany(
-                "INSERT INTO fingerprints VALUES (?,?)", [(f, meta.doc_id) for f in fingerprints]
-            )
+            if fingerprints:
+                db.execute(
+                    text("INSERT INTO fingerprints VALUES (:f, :d)"),
+                    [{"f": f, "d": meta.doc_id} for f in fingerprints],
+                )
             self._bury(db, superseded or [])
             self._log_change(db, meta.doc_id)
 
@@ -241,7 +257,9 @@ class Registry:
         """Forget ``doc_id`` and tombstone its chunks; return False if it was not registered."""
         chunk_ids = self.chunk_ids(doc_id)
         with self._transaction() as db:
-            deleted = db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount
+            deleted = db.execute(
+                text("DELETE FROM documents WHERE doc_id=:d"), {"d": doc_id}
+            ).rowcount
             if deleted:
                 self._bury(db, chunk_ids)
                 self._log_change(db, doc_id)
@@ -249,16 +267,24 @@ class Registry:
 
     def tombstones(self) -> list[str]:
         """Return the chunk ids that are to be dropped from the store."""
-        return [str(row[0]) for row in self._db.execute("SELECT chunk_id FROM tombstones")]
+        return [str(row["chunk_id"]) for row in self._rows("SELECT chunk_id FROM tombstones")]
 
     def clear_tombstones(self, chunk_ids: list[str]) -> None:
         """Forget tombstones whose chunks are gone from the store."""
+        if not chunk_ids:
+            return
         with self._transaction() as db:
-            db.executemany("DELETE FROM tombstones WHERE chunk_id=?", [(i,) for i in chunk_ids])
+            db.execute(
+                text("DELETE FROM tombstones WHERE chunk_id=:c"), [{"c": i} for i in chunk_ids]
+            )
 
     @staticmethod
-    def _bury(db: sqlite3.Connection, chunk_ids: list[str]) -> None:
-        db.executemany("INSERT OR IGNORE INTO tombstones VALUES (?)", [(i,) for i in chunk_ids])
+    def _bury(db: Connection, chunk_ids: list[str]) -> None:
+        if chunk_ids:
+            db.execute(
+                text("INSERT INTO tombstones VALUES (:c) ON CONFLICT DO NOTHING"),
+                [{"c": i} for i in chunk_ids],
+            )
 
     def start_lease(self, holder: Holder) -> str:
         """Record that an ingestion is about to write chunks; return its id."""
@@ -266,27 +292,44 @@ class Registry:
         started = datetime.fromtimestamp(holder.since, UTC).isoformat(timespec="seconds")
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO leases VALUES (?,?,?,?,?)",
-                (ingestion_id, holder.host, holder.pid, holder.command, started),
+                text("INSERT INTO leases VALUES (:i, :host, :pid, :command, :started)"),
+                {
+                    "i": ingestion_id,
+                    "host": holder.host,
+                    "pid": holder.pid,
+                    "command": holder.command,
+                    "started": started,
+                },
             )
         return ingestion_id
 
     def end_lease(self, ingestion_id: str) -> None:
         """Forget a lease: its chunks are registered or removed."""
         with self._transaction() as db:
-            db.execute("DELETE FROM leases WHERE ingestion_id=?", (ingestion_id,))
-
-    def _log_change(self, db: sqlite3.Connection, doc_id: str) -> None:
-        db.execute(
-            "INSERT INTO state VALUES ('generation', 1) "
-            "ON CONFLICT(key) DO UPDATE SET value = value + 1"
-        )
-        generation = self.generation()
-        db.execute("INSERT OR REPLACE INTO changes VALUES (?,?)", (generation, doc_id))
-        db.execute("DELETE FROM changes WHERE generation <= ?", (generation - _CHANGES_KEPT,))
+            db.execute(text("DELETE FROM leases WHERE ingestion_id=:i"), {"i": ingestion_id})
 
     @staticmethod
-    def _stored(row: sqlite3.Row) -> StoredDocument:
+    def _log_change(db: Connection, doc_id: str) -> None:
+        # The upsert locks the row until commit, so generations commit in order.
+        generation = db.execute(
+            text(
+                "INSERT INTO state VALUES ('generation', 1) "
+                "ON CONFLICT(key) DO UPDATE SET value = state.value + 1 RETURNING value"
+            )
+        ).scalar_one()
+        db.execute(
+            text(
+                "INSERT INTO changes VALUES (:g, :d) "
+                "ON CONFLICT (generation) DO UPDATE SET doc_id = excluded.doc_id"
+            ),
+            {"g": generation, "d": doc_id},
+        )
+        db.execute(
+            text("DELETE FROM changes WHERE generation <= :g"), {"g": generation - _CHANGES_KEPT}
+        )
+
+    @staticmethod
+    def _stored(row: RowMapping) -> StoredDocument:
         return StoredDocument(
             meta=meta_of(row),
             content_hash=row["content_hash"],

@@ -24,7 +24,7 @@ from retrieval.ingestion import Prepared
 from retrieval.intake import Intake
 from retrieval.keyword_mirror import KeywordMirror
 from retrieval.loaders import Source
-from retrieval.locking import StoreLock, this_process
+from retrieval.locking import WriteLock, this_process
 from retrieval.registry import Registry
 from retrieval.repair import RepairReport, repair, rewrite
 from retrieval.types import IngestReport
@@ -42,7 +42,7 @@ class Writer:
         indexer: Indexer,
         store: ChromaStore,
         registry: Registry,
-        lock: StoreLock,
+        lock: WriteLock,
         keyword: KeywordMirror,
         on_wait: Callable[[str], None] | None,
         mutex: threading.RLock,

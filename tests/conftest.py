@@ -90,3 +90,22 @@ def copy_corpus(target: Path) -> Path:
     """Copy corpus/ to ``target`` so a test can change it."""
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway Postgres 15 for the session (its ``postgres`` database's URL)."""
+    from tests.servers import postgres_process
+
+    with postgres_process() as running:
+        yield running.url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind: a SQLite file, then a fresh Postgres database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    from tests.servers import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_server"))

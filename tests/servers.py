@@ -1,18 +1,22 @@
-"""Real servers on free loopback ports for tests: a Chroma server and uvicorn apps."""
+"""Real servers on free loopback ports for tests: Chroma, Redis, Postgres and uvicorn apps."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 import uvicorn
 
 from bot.settings import Settings
@@ -128,3 +132,70 @@ def redis_process(path: Path) -> Iterator[ServerProcess]:
         yield running
     finally:
         running.stop()
+
+
+def _postgres_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        raise RuntimeError("Postgres is not installed: run `make services`")
+    return found[-1].parent
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def postgres_process() -> Iterator[ServerProcess]:
+    """Run a throwaway Postgres (initdb in a temporary dir, a free loopback port, trust auth).
+
+    Its URL names the ``postgres`` database as user ``vnpos``; ``fresh_database`` makes
+    one database per test. The system cluster, if any, is never touched.
+    """
+    binaries = _postgres_bin()
+    directory = Path(tempfile.mkdtemp(prefix="vnpos-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    cluster = directory / "cluster"
+    subprocess.run(
+        _as_postgres(
+            [
+                *(str(binaries / "initdb"), "-D", str(cluster), "-U", "vnpos", "--auth=trust"),
+                *("-E", "UTF8", "--locale=C.UTF-8", "--no-sync"),
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    server = [str(binaries / "postgres"), "-D", str(cluster), "-p", str(port)]
+    settings = ["-k", str(directory), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
+    process = subprocess.Popen(
+        _as_postgres([*server, *settings, "-c", "max_connections=200"]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    running = ServerProcess(f"postgresql://vnpos@127.0.0.1:{port}/postgres", process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                psycopg.connect(running.url, connect_timeout=2).close()
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield running
+    finally:
+        running.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def fresh_database(server_url: str) -> str:
+    """Create an empty database on the Postgres at ``server_url``; return its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + f"/{name}"

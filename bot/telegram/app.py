@@ -77,7 +77,7 @@ def build_application(services: Services) -> BotApplication:
         )
         .context_types(CONTEXT_TYPES)
         # /lang choices, conversations and last sources survive a restart or a redeploy.
-        .persistence(StorePersistence(ChatStateStore(settings.data_dir / "app.sqlite3")))
+        .persistence(StorePersistence(ChatStateStore(settings.app_database_url)))
         .rate_limiter(ChatRateLimiter())
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)  # nothing is scheduled, so PTB's job-queue extra is not needed

@@ -11,73 +11,73 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
-import threading
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import text
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.answering.models import Citation
 from bot.telegram.context import ChatState, UserState
+from retrieval.database import open_database
 
 Kind = Literal["chat", "user"]
 # How often PTB writes what changed; a crash loses at most this many seconds of choices.
 UPDATE_INTERVAL_S = 5.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS telegram_state (
-    kind TEXT NOT NULL,
-    key INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (kind, key)
-);
-"""
+_SAVE = (
+    "INSERT INTO telegram_state VALUES (:kind, :key, :data, :updated_at) "
+    "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at"
+)
 
 
 class ChatStateStore:
-    """Rows of JSON state per chat and per user, in the SQLite file at ``path``."""
+    """Rows of JSON state per chat and per user, in the app store's database at ``url``."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+    def __init__(self, url: str) -> None:
+        self._database = open_database(
+            url, "app", name="app store", unreadable="move it aside to start a new one"
+        )
 
     def load(self, kind: Kind) -> dict[int, dict[str, Any]]:
         """Return every stored state of ``kind`` by chat or user id."""
-        with self._lock:
-            rows = self._db.execute("SELECT key, data FROM telegram_state WHERE kind=?", (kind,))
+        with self._database.read() as db:
+            rows = db.execute(
+                text("SELECT key, data FROM telegram_state WHERE kind = :kind"), {"kind": kind}
+            )
             return {int(key): json.loads(data) for key, data in rows}
 
     def save(self, kind: Kind, key: int, data: dict[str, Any]) -> None:
         """Store ``data`` as the state of chat or user ``key``."""
-        row = (kind, key, json.dumps(data, ensure_ascii=False), datetime.now(UTC).isoformat())
-        with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO telegram_state VALUES (?,?,?,?)", row)
+        row = {
+            "kind": kind,
+            "key": key,
+            "data": json.dumps(data, ensure_ascii=False),
+            "updated_at": datetime.now(UTC).isoformat(),
+        }
+        with self._database.write() as db:
+            db.execute(text(_SAVE), row)
 
     def purge(self, *, older_than_days: int) -> int:
         """Forget chats and users idle for longer than the retention; return how many."""
         cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat()
-        with self._lock, self._db:
-            return self._db.execute(
-                "DELETE FROM telegram_state WHERE updated_at < ?", (cutoff,)
+        with self._database.write() as db:
+            return db.execute(
+                text("DELETE FROM telegram_state WHERE updated_at < :t"), {"t": cutoff}
             ).rowcount
 
     def close(self) -> None:
-        """Close the database connection."""
-        with self._lock:
-            self._db.close()
+        """Close the database connections."""
+        self._database.close()
 
     def drop(self, kind: Kind, key: int) -> None:
         """Forget the state of chat or user ``key``."""
-        with self._lock, self._db:
-            self._db.execute("DELETE FROM telegram_state WHERE kind=? AND key=?", (kind, key))
+        with self._database.write() as db:
+            db.execute(
+                text("DELETE FROM telegram_state WHERE kind = :kind AND key = :key"),
+                {"kind": kind, "key": key},
+            )
 
 
 def chat_state_of(data: dict[str, Any]) -> ChatState:

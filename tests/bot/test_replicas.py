@@ -1,8 +1,9 @@
-"""Two web replicas on one Chroma server, one Redis and one data dir, as real processes.
+"""Two web replicas as on two hosts: one Chroma server, one Redis, one Postgres, own data dirs.
 
-``vnpos serve`` twice with ``VNPOS_ROLE=web``: a document added through one is found
-through the other within 2 s, a conversation started on one continues on the other, and
-killing one in the middle of ingestions leaves the other answering and nothing partial.
+``vnpos serve`` twice with ``VNPOS_ROLE=web`` and nothing shared on disk: a document added
+through one is found through the other within 2 s, a conversation started on one
+continues on the other, and killing one in the middle of ingestions leaves the other
+answering and nothing partial.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from bench.ingest_news import read_articles
 from tests.conftest import CORPUS, SHARED
 from tests.processes import Prober, environment, run, served, served_process
-from tests.servers import chroma_server, redis_process
+from tests.servers import chroma_server, fresh_database, redis_process
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
@@ -26,17 +27,17 @@ ADMIN = {"authorization": "Bearer replica-admin-key"}
 NEWS = SHARED / "bench-data" / "news-vi-baomoi-2017"
 
 
-def _seeded_web_env(tmp_path: Path, *, chroma_url: str, redis_url: str) -> dict[str, str]:
-    """Return the environment of web replicas on a data dir holding the seed corpus."""
-    env = environment(
-        tmp_path / "data",
-        chroma_url=chroma_url,
-        redis_url=redis_url,
-        role="web",
-        admin_api_keys="replica-admin-key",
+def _replica_envs(tmp_path: Path, **services: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the environments of replicas A and B (a data dir each), the seeds ingested."""
+    a, b = (
+        environment(
+            tmp_path / f"host-{name}", role="web", admin_api_keys="replica-admin-key", **services
+        )
+        for name in "ab"
     )
-    assert run("ingest", str(CORPUS), env=env, cwd=tmp_path).returncode == 0
-    return env
+    ingested = run("ingest", str(CORPUS), env=a, cwd=tmp_path)
+    assert ingested.returncode == 0, ingested.stderr
+    return a, b
 
 
 def _found_within(url: str, query: str, term: str, *, seconds: float) -> float | None:
@@ -50,15 +51,22 @@ def _found_within(url: str, query: str, term: str, *, seconds: float) -> float |
     return None
 
 
-def test_two_web_replicas_share_documents_and_conversations(tmp_path: Path) -> None:
+def test_two_web_replicas_share_documents_and_conversations(
+    tmp_path: Path, postgres_server: str
+) -> None:
     with (
         chroma_server(tmp_path / "chroma") as chroma_url,
         redis_process(tmp_path / "redis") as redis,
     ):
-        env = _seeded_web_env(tmp_path, chroma_url=chroma_url, redis_url=redis.url)
+        env_a, env_b = _replica_envs(
+            tmp_path,
+            chroma_url=chroma_url,
+            redis_url=redis.url,
+            database_url=fresh_database(postgres_server),
+        )
         with (
-            served(env, tmp_path, tmp_path / "a.log") as a,
-            served(env, tmp_path, tmp_path / "b.log") as b,
+            served(env_a, tmp_path, tmp_path / "a.log") as a,
+            served(env_b, tmp_path, tmp_path / "b.log") as b,
         ):
             added = httpx.post(
                 f"{a}/api/admin/documents",
@@ -94,15 +102,22 @@ def test_two_web_replicas_share_documents_and_conversations(tmp_path: Path) -> N
             assert len(exported["messages"]) == 2
 
 
-def test_killing_a_replica_mid_ingestion_leaves_the_other_answering(tmp_path: Path) -> None:
+def test_killing_a_replica_mid_ingestion_leaves_the_other_answering(
+    tmp_path: Path, postgres_server: str
+) -> None:
     articles = read_articles(NEWS, 30)
     with (
         chroma_server(tmp_path / "chroma") as chroma_url,
         redis_process(tmp_path / "redis") as redis,
     ):
-        env = _seeded_web_env(tmp_path, chroma_url=chroma_url, redis_url=redis.url)
-        with served(env, tmp_path, tmp_path / "b.log") as b, Prober(b, interval=0.3) as probe:
-            with served_process(env, tmp_path, tmp_path / "a.log") as (a, replica_a):
+        env_a, env_b = _replica_envs(
+            tmp_path,
+            chroma_url=chroma_url,
+            redis_url=redis.url,
+            database_url=fresh_database(postgres_server),
+        )
+        with served(env_b, tmp_path, tmp_path / "b.log") as b, Prober(b, interval=0.3) as probe:
+            with served_process(env_a, tmp_path, tmp_path / "a.log") as (a, replica_a):
 
                 def feed() -> None:
                     for article in articles:
@@ -124,6 +139,6 @@ def test_killing_a_replica_mid_ingestion_leaves_the_other_answering(tmp_path: Pa
                 feeding.join(timeout=60)
             time.sleep(1)
         assert probe.statuses and set(probe.statuses) == {200}, probe.statuses
-        checked = run("check", env=env, cwd=tmp_path)
+        checked = run("check", env=env_b, cwd=tmp_path)
         assert "missing 0 " in checked.stdout, checked.stdout
         assert "consistent" in checked.stdout.splitlines()[-1] or "in flight" in checked.stdout

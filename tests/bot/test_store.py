@@ -1,9 +1,10 @@
-"""The app store: answers, conversations, feedback and unanswered questions in SQLite."""
+"""The app store (answers, conversations, feedback, unanswered) in SQLite and in Postgres."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+
+from sqlalchemy import text
 
 from bot.answering import AskResponse, Citation
 from bot.store import AppStore
@@ -31,9 +32,8 @@ def response(message_id: str, *, conversation: str = "c1", answered: bool = True
     )
 
 
-def test_answers_are_kept_with_their_citations_across_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "app.sqlite3"
-    store = AppStore(path)
+def test_answers_are_kept_with_their_citations_across_reopening(database_url: str) -> None:
+    store = AppStore(database_url)
     store.record_answer(
         response=response("m1"),
         question="Who?",
@@ -42,7 +42,7 @@ def test_answers_are_kept_with_their_citations_across_reopening(tmp_path: Path) 
         latency_ms=12.5,
     )
     store.close()
-    reopened = AppStore(path)
+    reopened = AppStore(database_url)
     stored = reopened.message("m1")
     assert stored is not None
     assert (stored.question, stored.channel, stored.mode, stored.latency_ms) == (
@@ -56,8 +56,8 @@ def test_answers_are_kept_with_their_citations_across_reopening(tmp_path: Path) 
     reopened.close()
 
 
-def test_history_returns_the_last_turns_of_one_conversation_oldest_first(tmp_path: Path) -> None:
-    store = AppStore(tmp_path / "app.sqlite3")
+def test_history_returns_the_last_turns_of_one_conversation_oldest_first(database_url: str) -> None:
+    store = AppStore(database_url)
     for i in range(8):
         store.record_answer(
             response=response(f"m{i}"),
@@ -81,8 +81,8 @@ def test_history_returns_the_last_turns_of_one_conversation_oldest_first(tmp_pat
     assert store.history("unknown") == []
 
 
-def test_feedback_needs_a_known_answer_and_the_latest_rating_counts(tmp_path: Path) -> None:
-    store = AppStore(tmp_path / "app.sqlite3")
+def test_feedback_needs_a_known_answer_and_the_latest_rating_counts(database_url: str) -> None:
+    store = AppStore(database_url)
     store.record_answer(
         response=response("m1"),
         question="Who?",
@@ -103,8 +103,8 @@ def test_feedback_needs_a_known_answer_and_the_latest_rating_counts(tmp_path: Pa
     assert store.stats().down == 1 and store.stats().up == 0
 
 
-def test_unanswered_questions_come_newest_first_and_stats_count_outcomes(tmp_path: Path) -> None:
-    store = AppStore(tmp_path / "app.sqlite3")
+def test_unanswered_questions_come_newest_first_and_stats_count_outcomes(database_url: str) -> None:
+    store = AppStore(database_url)
     for i, answered in enumerate([True, False, False]):
         store.record_answer(
             response=response(f"m{i}", conversation=f"c{i}", answered=answered),
@@ -122,8 +122,8 @@ def test_unanswered_questions_come_newest_first_and_stats_count_outcomes(tmp_pat
     assert (stats.answered, stats.unanswered) == (1, 2)
 
 
-def test_threads_can_write_at_once(tmp_path: Path) -> None:
-    store = AppStore(tmp_path / "app.sqlite3")
+def test_threads_can_write_at_once(database_url: str) -> None:
+    store = AppStore(database_url)
 
     def write(worker: int) -> None:
         for i in range(25):
@@ -144,8 +144,8 @@ def test_threads_can_write_at_once(tmp_path: Path) -> None:
     assert len(store.history("c3", limit=100)) == 25
 
 
-def test_answers_older_than_the_retention_are_purged_with_their_ratings(tmp_path: Path) -> None:
-    store = AppStore(tmp_path / "app.sqlite3")
+def test_answers_older_than_the_retention_are_purged_with_their_ratings(database_url: str) -> None:
+    store = AppStore(database_url)
     for message_id in ("old", "new"):
         store.record_answer(
             response=response(message_id),
@@ -156,10 +156,12 @@ def test_answers_older_than_the_retention_are_purged_with_their_ratings(tmp_path
         )
     store.record_feedback(message_id="old", rating="down", comment=None, channel="api")
     # An answer from 100 days ago, as the clock had it then.
-    with store._db:
-        store._db.execute(
-            "UPDATE messages SET created_at = '2020-01-01T00:00:00.000000+00:00' "
-            "WHERE message_id = 'old'"
+    with store.database.write() as db:
+        db.execute(
+            text(
+                "UPDATE messages SET created_at = '2020-01-01T00:00:00.000000+00:00' "
+                "WHERE message_id = 'old'"
+            )
         )
     assert store.purge(older_than_days=90) == 1
     assert store.message("old") is None and store.message("new") is not None

@@ -12,6 +12,7 @@ from bot.answering import Answerer, AskRequest, AskResponse
 from bot.answering.evaluation import EvalItem, load_items
 from bot.answering.vectors import SentenceVectors
 from bot.store import AppStore
+from retrieval.database import sqlite_url
 from retrieval.knowledge_base import KnowledgeBase
 from tests.conftest import SHARED
 
@@ -35,7 +36,7 @@ def answerer(
     seeded_kb: KnowledgeBase, vectors: SentenceVectors, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Answerer]:
     """The extractive answerer over the seeded corpus, recording into its own store."""
-    store = AppStore(tmp_path_factory.mktemp("answering") / "app.sqlite3")
+    store = AppStore(sqlite_url(tmp_path_factory.mktemp("answering") / "app.sqlite3"))
     yield Answerer(seeded_kb, store=store, vectors=vectors)
     store.close()
 

@@ -53,10 +53,11 @@ async def test_a_restarted_bot_keeps_lang_the_conversation_and_the_sources(
     assert len(turns) == 2
 
 
-def test_chat_state_idle_beyond_the_retention_is_forgotten(tmp_path: Path) -> None:
-    store = ChatStateStore(tmp_path / "app.sqlite3")
+def test_chat_state_idle_beyond_the_retention_is_forgotten(database_url: str) -> None:
+    store = ChatStateStore(database_url)
     store.save("user", 7, {"answer_language": "fr"})
-    store.save("chat", 7, {"conversation_id": "c1", "citations": []})
+    # Supergroup ids do not fit 32 bits.
+    store.save("chat", -1001234567890, {"conversation_id": "c1", "citations": []})
     assert store.purge(older_than_days=1) == 0
     assert store.load("user") == {7: {"answer_language": "fr"}}
     assert store.purge(older_than_days=0) == 2

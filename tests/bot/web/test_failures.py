@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from bot.settings import Settings
 from bot.web.app import create_app
@@ -71,16 +72,23 @@ def test_a_corrupt_registry_makes_the_service_unavailable_not_starting(
 
 
 def test_an_answer_is_given_even_when_it_cannot_be_recorded(web_api: WebApi, caplog) -> None:
-    store = web_api.services.store
-    # SQLite's own "database or disk is full": what a full disk does to the app store.
-    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
-    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    engine = web_api.services.store.database.engine
+    with engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    def full_disk(dbapi_connection, _record) -> None:
+        # SQLite's own "database or disk is full": what a full disk does to the app store.
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(engine, "connect", full_disk)
+    engine.dispose()
     try:
         for _ in range(30):
             response = httpx.post(f"{web_api.url}/api/ask", json=QUESTION, timeout=60)
             assert response.status_code == 200, response.text
             assert "Naver" in response.text
     finally:
-        store._db.execute("PRAGMA max_page_count = 1073741823")
+        event.remove(engine, "connect", full_disk)
+        engine.dispose()
     failures = [r for r in caplog.records if r.getMessage().startswith("could not record answer")]
     assert failures and all(r.exc_info for r in failures)
