@@ -3,7 +3,9 @@
 Without --url it builds a temporary data dir, ingests corpus/ into it, starts
 `vnpos serve` on a free loopback port (rate limits off) and measures, in order: seconds
 from launch to a ready /healthz (model already built), then N concurrent clients asking
-for D seconds. Prints throughput, latency percentiles, errors and the server's peak RSS.
+for D seconds. Prints the first answer's time against the next ones', how soon a
+streamed answer sends its first event, throughput, latency percentiles, errors and the
+server's peak RSS.
 
     python bench/load_ask.py                      # 20 clients, 60 s, own server
     python bench/load_ask.py --clients 5 --duration 10
@@ -139,6 +141,50 @@ async def client(
         outcomes[str(response.status_code)] += 1
 
 
+async def first_answers(url: str, count: int = 10) -> None:
+    """Print the first answer's time after /healthz said ok, against the next ones'."""
+    asked = questions()
+    took = []
+    async with httpx.AsyncClient(timeout=600) as http:
+        for question in asked[:count]:
+            started = time.perf_counter()
+            await http.post(f"{url}/api/ask", json={"question": question})
+            took.append((time.perf_counter() - started) * 1000)
+    warm = sorted(took[1:])[len(took[1:]) // 2]
+    print(
+        f"first answer after ready: {took[0]:.0f} ms; median of the next {count - 1}: "
+        f"{warm:.0f} ms ({took[0] / warm:.1f}x, target <= 2x)"
+    )
+
+
+async def first_events(url: str, count: int = 20) -> None:
+    """Print how soon /api/ask/stream sends its first event and its first text."""
+    asked = questions()
+    first: list[float] = []
+    text: list[float] = []
+    async with httpx.AsyncClient(timeout=600) as http:
+        for question in asked[:count]:
+            started = time.perf_counter()
+            seen: dict[str, float] = {}
+            async with http.stream(
+                "POST", f"{url}/api/ask/stream", json={"question": question}
+            ) as response:
+                async for line in response.aiter_lines():
+                    if line.startswith("event:"):
+                        seen.setdefault("any", time.perf_counter() - started)
+                    if line.startswith("event: delta"):
+                        seen.setdefault("delta", time.perf_counter() - started)
+            first.append(seen["any"] * 1000)
+            text.append(seen.get("delta", float("nan")) * 1000)
+    first.sort()
+    text.sort()
+    print(
+        f"stream, {count} questions one at a time: first event p50 {first[len(first) // 2]:.0f} "
+        f"ms, max {first[-1]:.0f} ms (target < 100 ms); first text p50 "
+        f"{text[len(text) // 2]:.0f} ms"
+    )
+
+
 async def load(url: str, *, clients: int, duration: float) -> None:
     asked = questions()
     latencies: list[float] = []
@@ -186,6 +232,8 @@ def main() -> None:
         asyncio.run(load(args.url, clients=args.clients, duration=args.duration))
         return
     with own_server() as (url, server):
+        asyncio.run(first_answers(url))
+        asyncio.run(first_events(url))
         asyncio.run(load(url, clients=args.clients, duration=args.duration))
         print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB")
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import SecretStr
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -45,6 +46,14 @@ def normalise_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return url
     raise ValueError(f"{parsed.get_backend_name()!r} databases are not supported: use postgresql")
+
+
+def database_password(url: SecretStr | None) -> str | None:
+    """Return the password inside a database URL, for logs to blank; None without one."""
+    if url is None:
+        return None
+    password = make_url(url.get_secret_value()).password
+    return str(password) if password else None
 
 
 def describe(url: str) -> str:

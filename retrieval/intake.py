@@ -1,6 +1,6 @@
 """What an ingestion run may write: ids that never collide silently, duplicates named.
 
-For each source: load and clean it, then refuse it when its id already belongs to a
+For each source, loaded and cleaned: refuse it when its id already belongs to a
 different source (unless the caller asked to replace), report it as a duplicate when
 its text is exactly that of a document already held (the original keeps its id), and
 skip it when it has not changed.
@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.errors import LoadError
-from retrieval.fetching import FetchPolicy
-from retrieval.ingestion import Prepared, prepare
+from retrieval.ingestion import Prepared
 from retrieval.loaders import Source
 from retrieval.registry import Registry
 from retrieval.types import IngestReport
@@ -28,14 +27,12 @@ class Intake:
         self._origins: dict[str, str] = {}  # doc id -> origin, in this run
         self._texts: dict[str, str] = {}  # text hash -> doc id, in this run
 
-    def admit(self, source: Source, policy: FetchPolicy) -> Prepared | None:
-        """Load and check ``source``; return it when it is to be written."""
-        try:
-            prepared = prepare(source, policy)
-        except LoadError as exc:
-            self._report.failed.append((source.location, str(exc)))
+    def admit(self, source: Source, loaded: Prepared | LoadError) -> Prepared | None:
+        """Check ``source`` as loaded; return it when it is to be written."""
+        if isinstance(loaded, LoadError):
+            self._report.failed.append((source.location, str(loaded)))
             return None
-        return prepared if self.accept(prepared, location=source.location) else None
+        return loaded if self.accept(loaded, location=source.location) else None
 
     def accept(self, prepared: Prepared, *, location: str | None = None) -> bool:
         """Return True when ``prepared`` is to be written; else record why not."""

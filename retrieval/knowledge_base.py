@@ -173,12 +173,20 @@ class KnowledgeBase:
     def health(self) -> dict[str, str]:
         """Return each dependency's state: "ok", or what is wrong with it."""
         states = {}
-        for name, probe in (("chroma", self._store.count), ("registry", self._registry.count)):
+        registry = self._registry.database
+        for name, probe, failed in (
+            ("chroma", self._store.count, "down"),
+            (
+                registry.dependency,
+                self._registry.count,
+                "down" if registry.postgres else "unreadable",
+            ),
+        ):
             try:
                 probe()
                 states[name] = "ok"
             except StoreError as exc:
-                states[name] = "down" if name == "chroma" else "unreadable"
+                states[name] = failed
                 log.warning("health: %s", exc)
         free = shutil.disk_usage(self.config.data_dir).free
         states["disk"] = "ok" if free >= MIN_FREE_BYTES else f"full ({free // 1_000_000} MB free)"

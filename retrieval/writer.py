@@ -25,6 +25,7 @@ from retrieval.intake import Intake
 from retrieval.keyword_mirror import KeywordMirror
 from retrieval.loaders import Source
 from retrieval.locking import WriteLock, this_process
+from retrieval.prefetch import prepared_ahead
 from retrieval.registry import Registry
 from retrieval.repair import RepairReport, repair, rewrite
 from retrieval.types import IngestReport
@@ -79,8 +80,8 @@ class Writer:
         intake = Intake(self._registry, report, replace=replace)
         batch: list[Prepared] = []
         batch_chunks = 0
-        for source in sources:
-            prepared = intake.admit(source, self._config.fetch_policy)
+        for source, loaded in prepared_ahead(sources, self._config.fetch_policy):
+            prepared = intake.admit(source, loaded)
             if prepared is not None:
                 batch.append(prepared)
                 batch_chunks += max(1, len(prepared.document.text) // 600)

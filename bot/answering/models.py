@@ -101,5 +101,5 @@ class AskResponse(BaseModel):
 class StreamEvent(BaseModel):
     """One Server-Sent Event of ``/api/ask/stream``."""
 
-    event: Literal["delta", "citations", "done", "error"]
+    event: Literal["status", "delta", "citations", "done", "error"]
     data: str

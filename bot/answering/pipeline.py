@@ -120,7 +120,10 @@ class Answerer:
     async def ask_stream(
         self, request: AskRequest, *, channel: str = "api"
     ) -> AsyncIterator[StreamEvent]:
-        """Yield the answer as ``delta`` events, then ``citations`` and ``done`` (or ``error``)."""
+        """Yield the answer as events: ``status``, ``delta``s, ``citations``, ``done``.
+
+        ``status`` comes once the sources are chosen; a failure is one ``error``.
+        """
         language = request.language or "en"
         if not is_question(request.question):
             response = self._not_a_question(request)
@@ -131,6 +134,10 @@ class Answerer:
         try:
             question = await asyncio.to_thread(self._prepare, request)
             language = question.language
+            found = len(question.evidence.passages) if question.decision.answer else 0
+            yield StreamEvent(
+                event="status", data=json.dumps({"stage": "answering", "sources": found})
+            )
             if self.llm is None or not question.decision.answer:
                 draft = self._plain_draft(question)
                 for piece in draft.pieces:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.logs import register_secrets
 from bot.settings import Settings
+from retrieval.database import database_password
 from retrieval.errors import EmbeddingModelError, VnposError
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def load_settings() -> Settings:
         settings.telegram_webhook_secret,
         settings.llm_api_key,
         settings.translate_api_key,
+        database_password(settings.database_url),
         *settings.admin_api_keys,
     )
     return settings

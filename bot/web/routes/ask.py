@@ -15,6 +15,7 @@ from bot.web.errors import INTERNAL_ERROR, error_responses
 
 log = logging.getLogger(__name__)
 
+SEARCHING = '{"stage": "searching"}'
 router = APIRouter(tags=["public"], responses=error_responses(403, 413, 422, 429, 503))
 
 
@@ -32,12 +33,15 @@ async def ask(
 async def ask_stream(
     request: AskRequest, caller: CallerDep, answerer: AnswererDep, state: StateDep
 ) -> AsyncIterator[ServerSentEvent]:
-    """Stream an answer: ``delta`` text, then ``citations``, then ``done`` (or ``error``).
+    """Stream an answer: ``status``, ``delta`` text, then ``citations``, then ``done``.
 
-    Every event's data is JSON: a string for ``delta`` and ``error``, the citation list
-    for ``citations``, the whole AskResponse for ``done``.
+    Every event's data is JSON. ``status`` comes at once with ``{"stage": "searching"}``
+    (even while the question waits for an answer slot), then with ``{"stage":
+    "answering", "sources": n}`` when the sources are chosen; ``delta`` and ``error``
+    carry a string, ``citations`` the citation list, ``done`` the whole AskResponse.
     """
     events = answerer.ask_stream(request, channel=caller.channel)
+    yield ServerSentEvent(event="status", raw_data=SEARCHING)
     try:
         # The CPU-bound search and scoring happen before the first event; what follows
         # (text pieces, or an LLM's tokens) must not hold a slot.
@@ -55,6 +59,6 @@ async def ask_stream(
 
 def as_server_sent_event(event: StreamEvent) -> ServerSentEvent:
     """Encode one answer event; structured payloads already arrive as JSON text."""
-    if event.event in ("citations", "done"):
+    if event.event in ("status", "citations", "done"):
         return ServerSentEvent(event=event.event, raw_data=event.data)
     return ServerSentEvent(event=event.event, data=event.data)

@@ -30,10 +30,11 @@ async def test_a_streamed_answer_is_its_deltas_then_citations_then_the_whole_res
 ) -> None:
     events = await collect(answerer, AskRequest(question=NAVER_FR))
     kinds = [e.event for e in events]
-    assert kinds[0] == "delta" and kinds[-2:] == ["citations", "done"]
-    assert set(kinds[:-2]) == {"delta"}
+    assert kinds[0] == "status" and kinds[-2:] == ["citations", "done"]
+    assert set(kinds[1:-2]) == {"delta"}
     done = AskResponse.model_validate_json(events[-1].data)
-    assert "".join(e.data for e in events[:-2]) == done.answer
+    assert json.loads(events[0].data) == {"stage": "answering", "sources": len(done.citations)}
+    assert "".join(e.data for e in events[1:-2]) == done.answer
     assert json.loads(events[-2].data) == [c.model_dump() for c in done.citations]
     assert done.language == "fr" and "Naver" in done.answer
 

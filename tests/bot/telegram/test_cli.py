@@ -10,8 +10,10 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.bot.telegram.fake_bot_api import FakeBotApi, visible_text
-from tests.bot.telegram.helpers import TelegramUser
-from tests.conftest import MODEL_CACHE
+from tests.bot.telegram.helpers import EN_QUESTION, TelegramUser
+from tests.conftest import CORPUS, MODEL_CACHE
+from tests.processes import environment, run
+from tests.servers import chroma_server, fresh_database
 
 CLI_TOKEN = "888888:TEST-cli-bot"
 
@@ -68,3 +70,61 @@ async def test_vnpos_bot_polls_answers_and_stops_on_ctrl_c(
         for c in fake_api.calls_of("setMyCommands")
         if c.token == CLI_TOKEN
     ] == [None, "en", "vi", "fr", "zh", "ru"]
+
+
+POSTGRES_TOKEN = "777777:TEST-postgres-bot"
+
+
+def _start_bot(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from bot.cli import main; main(['bot'])"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    return output
+
+
+@pytest.mark.server
+@pytest.mark.timeout(600)
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_restarted_bot_process_on_postgres_keeps_lang_and_the_conversation(
+    tmp_path: Path, fake_api: FakeBotApi, postgres_server: str
+) -> None:
+    with chroma_server(tmp_path / "chroma") as chroma_url:
+        env = environment(
+            tmp_path / "data",
+            chroma_url=chroma_url,
+            database_url=fresh_database(postgres_server),
+            telegram_token=POSTGRES_TOKEN,
+            telegram_api_url=fake_api.url,
+        )
+        assert run("ingest", str(CORPUS), env=env, cwd=tmp_path).returncode == 0
+        user = TelegramUser(fake_api, token=POSTGRES_TOKEN, language_code="en")
+        first = _start_bot(env, tmp_path)
+        try:
+            user.command("lang")
+            [menu] = await user.replies(timeout=120)
+            user.press(menu, "lang:fr")
+            await user.replies(method="editMessageText")
+            user.say(EN_QUESTION)
+            await user.replies(timeout=120)
+        finally:
+            _stop(first)
+        # Nothing of the first process survives but what it wrote to Postgres.
+        shutil.rmtree(tmp_path / "data")
+        second = _start_bot(env, tmp_path)
+        try:
+            user.command("sources")
+            [page] = await user.replies(timeout=120)
+            assert visible_text(page.params["text"]).startswith("Sources de la dernière réponse")
+        finally:
+            _stop(second)

@@ -55,7 +55,10 @@ def test_ask_stream_sends_deltas_citations_then_the_whole_answer(web_api: WebApi
     assert response.headers["content-type"].startswith("text/event-stream")
     events = read_events(response)
     kinds = [kind for kind, _ in events]
-    assert kinds[0] == "delta" and kinds[-1] == "done" and "citations" in kinds
+    # The reader sees movement before the answer: searching at once, then answering.
+    assert events[0] == ("status", {"stage": "searching"})
+    assert events[1][0] == "status" and events[1][1]["stage"] == "answering"  # type: ignore[index]
+    assert kinds[2] == "delta" and kinds[-1] == "done" and "citations" in kinds
     done = events[-1][1]
     assert isinstance(done, dict)
     assert "".join(str(d) for k, d in events if k == "delta").strip() == done["answer"].strip()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from unittest.mock import ANY
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import event
 
 from bot.settings import Settings
 from bot.web.app import create_app
 from tests.bot.web.conftest import WebApi
 from tests.conftest import CORPUS, MODEL_CACHE
-from tests.servers import chroma_process, serve_app
+from tests.servers import chroma_process, free_port, fresh_database, postgres_process, serve_app
 
 QUESTION = {"question": "Which Korean company works with Vietnam on vmusic.vn?"}
 
@@ -92,3 +94,40 @@ def test_an_answer_is_given_even_when_it_cannot_be_recorded(web_api: WebApi, cap
         engine.dispose()
     failures = [r for r in caplog.records if r.getMessage().startswith("could not record answer")]
     assert failures and all(r.exc_info for r in failures)
+
+
+@pytest.mark.server
+def test_postgres_going_down_is_reported_by_name(tmp_path: Path) -> None:
+    with postgres_process() as postgres:
+        settings = _settings(
+            tmp_path / "data",
+            database_url=SecretStr(fresh_database(postgres.url)),
+            rate_limit_ip_per_min=0,
+        )
+        app = create_app(settings)
+        with serve_app(app, settings=settings) as url:
+            services = app.state.web.loader.services
+            assert services.knowledge_base.ingest([str(CORPUS)]).ok
+            assert httpx.get(f"{url}/healthz").json()["dependencies"]["database"] == "ok"
+            assert "Naver" in httpx.post(f"{url}/api/ask", json=QUESTION, timeout=60).text
+            postgres.stop()
+            health = httpx.get(f"{url}/healthz", timeout=60)
+            assert health.status_code == 503
+            assert health.json() == {"status": "unavailable", "dependencies": ANY}
+            assert health.json()["dependencies"]["database"] == "down"
+
+
+def test_an_unreachable_postgres_at_start_makes_the_service_unavailable(tmp_path: Path) -> None:
+    settings = _settings(
+        tmp_path / "data",
+        database_url=SecretStr(f"postgresql://vnpos:pw@127.0.0.1:{free_port()}/vnpos"),
+    )
+    app = create_app(settings)
+    with serve_app(app, settings=settings, ready_path="/openapi.json") as url:
+        app.state.web.loader.wait(timeout=120)
+        health = httpx.get(f"{url}/healthz")
+        assert health.status_code == 503
+        assert health.json() == {
+            "status": "unavailable",
+            "dependencies": {"database": "unavailable"},
+        }
