@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -23,6 +24,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
+
+# Run as a script: the repository root holds bench/ and tests/.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load_ask import (
     REPO,

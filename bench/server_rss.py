@@ -17,6 +17,7 @@ import hashlib
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -24,6 +25,9 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+
+# Run as a script: the repository root holds bench/ and tests/.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.ingest_news import read_articles, write_articles
 from bench.load_ask import REPO, free_port, peak_rss_mb, vnpos, wait_ready

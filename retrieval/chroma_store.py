@@ -117,17 +117,26 @@ class ChromaStore:
             return int(self._collection.count())
 
     def upsert(
-        self, chunks: Sequence[Chunk], vectors: Vectors, extra: Mapping[str, str] | None = None
+        self,
+        chunks: Sequence[Chunk],
+        vectors: Vectors,
+        extra: Mapping[str, str] | Sequence[Mapping[str, str]] | None = None,
     ) -> None:
-        """Store ``chunks`` with their vectors in one call; ``extra`` joins their metadata."""
+        """Store ``chunks`` with their vectors in one call (Chroma's cost is per call).
+
+        ``extra`` joins their metadata: one mapping for all, or one per chunk.
+        """
         if not chunks:
             return
+        extras = (
+            [extra or {}] * len(chunks) if extra is None or isinstance(extra, Mapping) else extra
+        )
         with self._failures("store chunks"):
             self._collection.upsert(
                 ids=[c.chunk_id for c in chunks],
                 embeddings=vectors,
                 documents=[c.text for c in chunks],
-                metadatas=[chunk_metadata(c, extra or {}) for c in chunks],
+                metadatas=[chunk_metadata(c, e) for c, e in zip(chunks, extras, strict=True)],
             )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:

@@ -3,7 +3,7 @@
 SQLAlchemy Core with plain SQL that both dialects accept; the schema is Alembic's
 (``retrieval/migrations``), one branch per component ("registry", "app"), brought to its
 head when the database is opened. Write transactions on SQLite begin IMMEDIATE, so two
-processes never deadlock upgrading a read lock; reads begin deferred and never block.
+processes never deadlock upgrading a read lock; reads run in autocommit and never block.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """Give a connection for reads (one consistent snapshot on SQLite)."""
+        """Give a connection for reads (each statement sees the latest commit)."""
         with self.engine.connect() as conn:
             yield conn
 
@@ -143,8 +143,9 @@ def _engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Reads run in autocommit: each statement sees the latest commit, and holds no lock.
+        if conn.get_execution_options().get("immediate", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

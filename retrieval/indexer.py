@@ -71,35 +71,32 @@ class Indexer:
                     overlap=self._config.chunk_overlap,
                 )
                 planned.append((item, document, chunks))
-            texts = [c.text for _, _, chunks in planned for c in chunks]
-            vectors = self._embedder.embed_passages(texts) if texts else np.zeros((0, 0))
-            offset = 0
+            every_chunk = [c for _, _, chunks in planned for c in chunks]
+            texts = [c.text for c in every_chunk]
+            vectors = self._embedder.embed_passages(texts) if texts else np.zeros((0, 0), np.float32)
+            marks = [
+                {"ingestion": lease, "content_hash": document.content_hash}
+                for _, document, chunks in planned
+                for _ in chunks
+            ]
+            # The whole batch's chunks in one call; each registry row then commits its document.
+            self._store.upsert(every_chunk, vectors, marks)
             affected: set[str] = set()
             for item, document, chunks in planned:
-                own_vectors = vectors[offset : offset + len(chunks)]
-                offset += len(chunks)
-                self._commit_document(item, document, chunks, own_vectors, report, lease)
+                self._register(item, document, chunks, report)
                 prints = {p.fingerprint for p in item.paragraphs}
                 affected |= set(self._registry.sharing(prints, exclude=item.document.meta.doc_id))
             self._reattribute(affected - set(in_batch), report, lease)
 
-    def _commit_document(
-        self,
-        item: Prepared,
-        indexed: Document,
-        chunks: list[Chunk],
-        vectors: np.ndarray,
-        report: IngestReport,
-        lease: str,
+    def _register(
+        self, item: Prepared, indexed: Document, chunks: list[Chunk], report: IngestReport
     ) -> None:
-        """Write one document: new chunks first, then the registry row, then drop old chunks."""
+        """Commit one document whose chunks are stored: the registry row, then drop old chunks."""
         doc_id = item.document.meta.doc_id
         old = self._registry.chunk_ids(doc_id)
         existed = self._registry.content_hash(doc_id) is not None
         new_ids = [c.chunk_id for c in chunks]
         superseded = [i for i in old if i not in set(new_ids)]
-        marks = {"ingestion": lease, "content_hash": indexed.content_hash}
-        self._store.upsert(chunks, vectors, marks)
         self._registry.put(
             indexed,
             full_text=item.document.text,
@@ -134,6 +131,8 @@ class Indexer:
                 indexed, max_tokens=self._config.chunk_tokens, overlap=self._config.chunk_overlap
             )
             vectors = self._embedder.embed_passages([c.text for c in chunks])
-            origin = self._registry.origin(doc_id)
-            prepared = Prepared(document, own, origin)
-            self._commit_document(prepared, indexed, chunks, vectors, report, lease)
+            marks = {"ingestion": lease, "content_hash": indexed.content_hash}
+            self._store.upsert(chunks, vectors, marks)
+            self._register(
+                Prepared(document, own, self._registry.origin(doc_id)), indexed, chunks, report
+            )
