@@ -73,7 +73,8 @@ class Indexer:
                 planned.append((item, document, chunks))
             every_chunk = [c for _, _, chunks in planned for c in chunks]
             texts = [c.text for c in every_chunk]
-            vectors = self._embedder.embed_passages(texts) if texts else np.zeros((0, 0), np.float32)
+            empty = np.zeros((0, 0), np.float32)
+            vectors = self._embedder.embed_passages(texts) if texts else empty
             marks = [
                 {"ingestion": lease, "content_hash": document.content_hash}
                 for _, document, chunks in planned

@@ -15,6 +15,7 @@ from retrieval.database import open_database
 from retrieval.errors import StoreBusy, StoreError
 from retrieval.registry import Registry
 from retrieval.types import Document, DocumentMeta
+from tests.processes import environment, run
 from tests.servers import free_port, fresh_database
 
 # The registry as releases before Alembic made it: no origin or text_hash columns.
@@ -120,3 +121,16 @@ def test_the_advisory_lock_names_its_holder_and_dies_with_it(postgres_server: st
     finally:
         holder.kill()
         database.close()
+
+
+def test_vnpos_says_in_one_line_which_database_it_cannot_reach(tmp_path: Path) -> None:
+    url = f"postgresql://vnpos:s3cret@127.0.0.1:{free_port()}/vnpos"
+    result = run("docs", "list", env=environment(tmp_path / "data", database_url=url), cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot use the database postgresql://vnpos:***@127.0.0.1:")
+    assert "VNPOS_DATABASE_URL" in line and "s3cret" not in result.stdout + result.stderr
+    wrong = run(
+        "docs", "list", env=environment(tmp_path / "data", database_url="mysql://x/y"), cwd=tmp_path
+    )
+    assert wrong.returncode == 2 and "VNPOS_DATABASE_URL" in wrong.stderr
