@@ -8,6 +8,7 @@ processes never deadlock upgrading a read lock; reads run in autocommit and neve
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,11 +71,8 @@ class Database:
     def __init__(self, url: str, *, name: str) -> None:
         self.url = normalise_url(url)
         self.postgres = self.url.startswith("postgresql")
-        self.label = (
-            f"the database {describe(self.url)}"
-            if self.postgres
-            else (f"the {name} {describe(self.url)}")
-        )
+        where = describe(self.url)
+        self.label = f"the database {where}" if self.postgres else f"the {name} {where}"
         # Health reports name the engine when it is a separate service, else the file.
         self.dependency = "database" if self.postgres else name.replace(" ", "_")
         self.engine = _engine(self.url)
@@ -104,8 +102,9 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(_MIGRATIONS))
-        config.set_main_option("version_locations", " ".join(str(p) for p in _VERSIONS))
-        config.set_main_option("path_separator", "space")
+        # The OS's separator (":"), so that a checkout path with spaces still works.
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(str(p) for p in _VERSIONS))
         with self.write() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, f"{component}@head")
