@@ -1,6 +1,6 @@
 """The store lock of replicas on several hosts: a Postgres advisory lock.
 
-It stands in for ``StoreLock`` (same methods) when the registry is in Postgres and the
+It stands in for ``StoreLock`` (both are ``WriteLock``s) when the registry is in Postgres and the
 vectors are on a Chroma server, so that one replica ingests at a time whichever host
 it runs on. The lock belongs to a session: Postgres drops it when its holder's
 connection ends, however the holder dies, which keeps dead leases safe to sweep.
@@ -9,7 +9,6 @@ connection ends, however the holder dies, which keeps dead leases safe to sweep.
 from __future__ import annotations
 
 import json
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,25 +17,19 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from retrieval.database import Database
-from retrieval.locking import Holder, this_process, wait_for
+from retrieval.locking import Holder, WriteLock, this_process, wait_for
 
 
-class AdvisoryLock:
-    """A re-entrant (within the process), exclusive lock held in Postgres."""
+class AdvisoryLock(WriteLock):
+    """An exclusive lock held in Postgres, for the store named ``name``."""
 
     def __init__(self, database: Database, *, name: str = "vnpos", role: str = "cli") -> None:
+        super().__init__()
         self._database = database
         self._name = name
         self._key = zlib.crc32(f"vnpos-store:{name}".encode())
         self._role = role
         self._session: Connection | None = None
-        self._depth = 0
-        self._mutex = threading.RLock()
-
-    @property
-    def held(self) -> bool:
-        """Return True while this process holds the lock."""
-        return self._session is not None
 
     def holder(self) -> Holder | None:
         """Return who holds the lock now, as its row says, or None."""
@@ -60,60 +53,33 @@ class AdvisoryLock:
             session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
             return True
 
-    def acquire(
-        self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
-    ) -> None:
-        """Take the lock, waiting for its holder when ``on_wait`` is given (see ``wait_for``).
-
-        Raises:
-            StoreBusy: The lock is held and we may not wait, or ``timeout`` passed.
-        """
-        with self._mutex:
-            if self._session is not None:
-                self._depth += 1
-                return
-            session = self._open()
-            try:
-                wait_for(
-                    lambda: self._try(session),
-                    self.holder,
-                    self._database.label,
-                    on_wait=on_wait,
-                    timeout=timeout,
-                )
-                self._write_holder(json.dumps(this_process(self._role).__dict__))
-            except BaseException:
-                # Ending the session, not returning it to the pool, is what frees a lock.
-                session.invalidate()
-                raise
-            self._session, self._depth = session, 1
-
-    def release(self) -> None:
-        """Give the lock back (when the outermost holder of this process releases it)."""
-        with self._mutex:
-            if self._session is None:
-                return
-            self._depth -= 1
-            if self._depth:
-                return
-            session, self._session = self._session, None
-            try:
-                self._write_holder(None)
-                session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
-                session.close()
-            except SQLAlchemyError:
-                session.invalidate()
-
-    @contextmanager
-    def hold(
-        self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
-    ) -> Iterator[None]:
-        """Hold the lock for the duration of a ``with`` block."""
-        self.acquire(on_wait=on_wait, timeout=timeout)
+    def _take(self, on_wait: Callable[[str], None] | None, timeout: float | None) -> None:
+        session = self._open()
         try:
-            yield
-        finally:
-            self.release()
+            wait_for(
+                lambda: self._try(session),
+                self.holder,
+                self._database.label,
+                on_wait=on_wait,
+                timeout=timeout,
+            )
+            self._write_holder(json.dumps(this_process(self._role).__dict__))
+        except BaseException:
+            # Ending the session, not returning it to the pool, is what frees a lock.
+            session.invalidate()
+            raise
+        self._session = session
+
+    def _give_back(self) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            self._write_holder(None)
+            session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
+            session.close()
+        except SQLAlchemyError:
+            session.invalidate()
 
     def _open(self) -> Connection:
         try:

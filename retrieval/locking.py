@@ -16,11 +16,12 @@ import socket
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 from retrieval.errors import StoreBusy
 
@@ -47,31 +48,74 @@ class Holder:
         return f"pid {self.pid} on {self.host} ({self.command}) since {started}"
 
 
-class WriteLock(Protocol):
-    """What the knowledge base needs of a lock: this file's, or Postgres's advisory one."""
+class WriteLock(ABC):
+    """An exclusive lock, re-entrant within the process: this file's, or Postgres's.
+
+    Nested holders in one process share one lock; subclasses only take it (``_take``)
+    and give it back (``_give_back``) for the outermost one.
+    """
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._mutex = threading.RLock()
 
     @property
     def held(self) -> bool:
         """Return True while this process holds the lock."""
+        return self._depth > 0
 
+    @abstractmethod
     def holder(self) -> Holder | None:
         """Return who holds the lock now, or None."""
 
+    @abstractmethod
     def is_free(self) -> bool:
-        """Return True when no process holds the lock."""
+        """Return True when no process holds the lock (probing it without keeping it)."""
+
+    @abstractmethod
+    def _take(self, on_wait: Callable[[str], None] | None, timeout: float | None) -> None:
+        """Take the lock for this process (see ``wait_for``)."""
+
+    @abstractmethod
+    def _give_back(self) -> None:
+        """Give the lock back to other processes."""
 
     def acquire(
         self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
     ) -> None:
-        """Take the lock, waiting for its holder when ``on_wait`` is given."""
+        """Take the lock, waiting for its holder when ``on_wait`` is given.
+
+        ``on_wait`` is called once, with a sentence saying whom we wait for. Without it,
+        or when the holder is a server or bot (which keeps the lock while it runs), a
+        held lock raises at once.
+
+        Raises:
+            StoreBusy: The lock is held and we may not wait, or ``timeout`` passed.
+        """
+        with self._mutex:
+            if not self._depth:
+                self._take(on_wait, timeout)
+            self._depth += 1
 
     def release(self) -> None:
-        """Give the lock back."""
+        """Give the lock back (when the outermost holder of this process releases it)."""
+        with self._mutex:
+            if not self._depth:
+                return
+            self._depth -= 1
+            if not self._depth:
+                self._give_back()
 
+    @contextmanager
     def hold(
         self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
-    ) -> AbstractContextManager[None]:
+    ) -> Iterator[None]:
         """Hold the lock for the duration of a ``with`` block."""
+        self.acquire(on_wait=on_wait, timeout=timeout)
+        try:
+            yield
+        finally:
+            self.release()
 
 
 def this_process(role: str = "cli") -> Holder:
@@ -80,20 +124,14 @@ def this_process(role: str = "cli") -> Holder:
     return Holder(os.getpid(), socket.gethostname(), command, time.time(), role)
 
 
-class StoreLock:
-    """A re-entrant (within the process), exclusive lock on a data dir's store."""
+class StoreLock(WriteLock):
+    """An exclusive ``flock`` on a data dir's store."""
 
     def __init__(self, path: Path, *, role: str = "cli") -> None:
+        super().__init__()
         self.path = path
         self._role = role
         self._file: IO[str] | None = None
-        self._depth = 0
-        self._mutex = threading.RLock()
-
-    @property
-    def held(self) -> bool:
-        """Return True while this process holds the lock."""
-        return self._file is not None
 
     def holder(self) -> Holder | None:
         """Return who holds the lock now, as its file says, or None."""
@@ -115,59 +153,28 @@ class StoreLock:
             fcntl.flock(handle, fcntl.LOCK_UN)
             return True
 
-    def acquire(
-        self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
-    ) -> None:
-        """Take the lock, waiting for its holder when ``on_wait`` is given.
+    def _take(self, on_wait: Callable[[str], None] | None, timeout: float | None) -> None:
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            self._wait_for(handle, on_wait, timeout)
+        except BaseException:
+            handle.close()
+            raise
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(this_process(self._role).__dict__))
+        handle.flush()
+        self._file = handle
 
-        ``on_wait`` is called once, with a sentence saying whom we wait for. Without it,
-        or when the holder is a server or bot (which keeps the lock while it runs), a
-        held lock raises at once.
-
-        Raises:
-            StoreBusy: The lock is held and we may not wait, or ``timeout`` passed.
-        """
-        with self._mutex:
-            if self._file is not None:
-                self._depth += 1
-                return
-            handle = self.path.open("a+", encoding="utf-8")
-            try:
-                self._wait_for(handle, on_wait, timeout)
-            except BaseException:
-                handle.close()
-                raise
+    def _give_back(self) -> None:
+        handle, self._file = self._file, None
+        if handle is None:
+            return
+        with suppress(OSError):
             handle.seek(0)
             handle.truncate()
-            handle.write(json.dumps(this_process(self._role).__dict__))
-            handle.flush()
-            self._file, self._depth = handle, 1
-
-    def release(self) -> None:
-        """Give the lock back (when the outermost holder of this process releases it)."""
-        with self._mutex:
-            if self._file is None:
-                return
-            self._depth -= 1
-            if self._depth:
-                return
-            handle, self._file = self._file, None
-            with suppress(OSError):
-                handle.seek(0)
-                handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-
-    @contextmanager
-    def hold(
-        self, *, on_wait: Callable[[str], None] | None = None, timeout: float | None = None
-    ) -> Iterator[None]:
-        """Hold the lock for the duration of a ``with`` block."""
-        self.acquire(on_wait=on_wait, timeout=timeout)
-        try:
-            yield
-        finally:
-            self.release()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
     def _wait_for(
         self, handle: IO[str], on_wait: Callable[[str], None] | None, timeout: float | None
