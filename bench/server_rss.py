@@ -2,12 +2,14 @@
 
 Ingests news articles into a temporary data dir until it holds --chunks chunks, then
 starts `vnpos serve` on it (the real model for queries) and measures, over HTTP, search
-p50/p95 for --queries article titles and the server's peak RSS. Embedding 100k passages
+p50/p95 for --queries article titles and the server's peak RSS, then its peak RSS
+again after --asks questions through /api/ask (answers read whole documents). Embedding 100k passages
 with the real model takes hours on two cores and does not change what the server holds
 in memory, so the passages get cheap random unit vectors (seeded by their text): the
 numbers are for memory and latency, not for ranking quality.
 
     python bench/server_rss.py --chunks 100000
+    python bench/server_rss.py --chunks 100000 --data-dir /tmp/rss-100k   # built once, reused
 """
 
 from __future__ import annotations
@@ -74,9 +76,19 @@ def build(data_dir: Path, articles: list[dict[str, str]], chunks: int) -> int:
                 print(f"  {held} chunks after {time.perf_counter() - started:.0f} s", flush=True)
                 if held >= chunks:
                     break
-        return kb.chunk_count()
+        held = kb.chunk_count()
+        (data_dir / "built").write_text(f"{held}\n")
+        return held
     finally:
         kb.close()
+
+
+def reuse(data_dir: Path, chunks: int) -> int:
+    """Return the chunk count of an earlier build in ``data_dir`` that holds ``chunks``, or 0."""
+    if not (data_dir / "built").is_file():
+        return 0
+    held = int((data_dir / "built").read_text())
+    return held if held >= chunks else 0
 
 
 def main() -> None:
@@ -86,12 +98,16 @@ def main() -> None:
     )
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--asks", type=int, default=20)
+    parser.add_argument(
+        "--data-dir", type=Path, help="build the data dir here and keep it; reused when built"
+    )
     args = parser.parse_args()
     # About 7.5 chunks per article in this corpus; read enough with a margin.
     articles = read_articles(args.data, int(args.chunks / 5))
     with tempfile.TemporaryDirectory(prefix="vnpos-rss-") as tmp:
-        data_dir = Path(tmp) / "data"
-        held = build(data_dir, articles, args.chunks)
+        data_dir = args.data_dir or Path(tmp) / "data"
+        held = reuse(data_dir, args.chunks) or build(data_dir, articles, args.chunks)
         env = {
             **os.environ,
             "VNPOS_DATA_DIR": str(data_dir),
@@ -117,7 +133,16 @@ def main() -> None:
             latencies.sort()
             p50, p95 = statistics.median(latencies), latencies[int(0.95 * len(latencies)) - 1]
             print(f"/api/search, {len(latencies)} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-            print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB (target <= 1536 MB)")
+            print(f"server peak RSS after the searches: {peak_rss_mb(server.pid):.0f} MB")
+            for article in articles[args.queries : args.queries + args.asks]:
+                response = httpx.post(
+                    f"{url}/api/ask", json={"question": article["title"]}, timeout=300
+                )
+                response.raise_for_status()
+            print(
+                f"server peak RSS after {args.asks} /api/ask too: "
+                f"{peak_rss_mb(server.pid):.0f} MB (target <= 1536 MB)"
+            )
         finally:
             server.terminate()
             server.wait(timeout=60)

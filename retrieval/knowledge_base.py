@@ -158,6 +158,10 @@ class KnowledgeBase:
         """Return every indexed document, newest first."""
         return self._registry.documents()
 
+    def generation(self) -> int:
+        """Return a counter that changes whenever any document is written or deleted."""
+        return self._registry.generation()
+
     def document(self, doc_id: str) -> StoredDocument | None:
         """Return one indexed document, or None."""
         return self._registry.get(doc_id)

@@ -1,8 +1,10 @@
 """The bundled model run by onnxruntime: the same vectors as torch, in less than half the time.
 
 The BERT encoder is exported once (``export_onnx``, run by ``vnpos model``) beside the
-sentence-transformers folder it came from; pooling and normalisation stay here, in
-numpy, exactly as the folder's mean-pooling module does them. Loading it imports
+sentence-transformers folder it came from, with its word embeddings in int8 blocks
+(``onnx_compaction``) and its tokenizer as a sentencepiece model (``piece_tokenizer``).
+Pooling and normalisation stay here, in numpy, exactly as the folder's mean-pooling
+module does them. Loading it imports
 neither torch nor sentence-transformers.
 """
 
@@ -13,21 +15,32 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from tokenizers import Tokenizer
 
 from retrieval.embedding import BATCH_SIZE, Vectors
 from retrieval.embedding_model import MAX_SEQ_LENGTH, PROMPTS
+from retrieval.piece_tokenizer import (
+    NORMALIZER_FILE,
+    PIECES_FILE,
+    PieceTokenizer,
+    write_piece_tokenizer,
+)
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-ONNX_FILE = Path("onnx") / "model.onnx"
+ONNX_FILE = Path("onnx") / "model-int8-embeddings.onnx"
+# Earlier releases' export, with the word embeddings in fp32; replaced by the first export.
+_FP32_FILE = Path("onnx") / "model.onnx"
+# Texts x tokens² per batch: attention memory grows with the square of the length, so two
+# texts of 512 tokens go together where eight of 220 do. onnxruntime's arena keeps the
+# largest batch's memory for the life of the process: this bounds it (about 200 MB).
+_ATTENTION = 2 * MAX_SEQ_LENGTH**2
 # Export parity with torch that a model must reach on every probe text to be used.
 MIN_COSINE = 0.999
 _PROBES = [
@@ -38,7 +51,7 @@ _PROBES = [
     "passage: Вьетнам и Индонезия подписали соглашение о сотрудничестве в рыболовстве.",
 ]
 
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight"
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +76,7 @@ class OnnxEmbedder:
         self._session = onnxruntime.InferenceSession(
             str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(MAX_SEQ_LENGTH)
-        pad = self._tokenizer.token_to_id("<pad>")
-        self._tokenizer.enable_padding(pad_id=pad or 0, pad_token="<pad>")
+        self._tokenizer = PieceTokenizer(folder / ONNX_FILE.parent, MAX_SEQ_LENGTH)
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         self.passages_embedded = 0
         self.batch_size = batch_size
@@ -83,17 +93,15 @@ class OnnxEmbedder:
 
     def _embed(self, texts: list[str]) -> Vectors:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        rows = self._tokenizer.encode(texts)
         # Batches of similar length waste less padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            out[batch] = self._encode([texts[i] for i in batch])
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        for batch in _batches(order, [len(row) for row in rows], self.batch_size):
+            out[batch] = self._encode([rows[i] for i in batch])
         return out
 
-    def _encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+    def _encode(self, rows: list[list[int]]) -> npt.NDArray[np.float32]:
+        ids, mask = self._tokenizer.padded(rows)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feeds)[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
@@ -102,13 +110,28 @@ class OnnxEmbedder:
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+def _batches(order: list[int], lengths: list[int], size: int) -> Iterator[list[int]]:
+    """Yield ``order`` (by ascending length) in batches within ``size`` and the budget."""
+    batch: list[int] = []
+    for index in order:
+        if batch and (len(batch) == size or (len(batch) + 1) * lengths[index] ** 2 > _ATTENTION):
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
+
+
 def export_onnx(model: SentenceTransformer, folder: Path) -> bool:
     """Export ``model``'s encoder to ``folder/onnx``; True when it matches torch.
 
     A failed export or one that drifts from torch leaves nothing behind (logged), so
     the caller keeps torch.
     """
+    import onnx
     import torch
+
+    from retrieval.onnx_compaction import compact_word_embeddings
 
     target = folder / ONNX_FILE
     staging = Path(tempfile.mkdtemp(prefix=".onnx-", dir=folder))
@@ -131,9 +154,12 @@ def export_onnx(model: SentenceTransformer, folder: Path) -> bool:
                 opset_version=17,
                 dynamo=False,
             )
-        shutil.copy(folder / "tokenizer.json", staging / "tokenizer.json")
         (staging / "onnx").mkdir()
-        (staging / "model.onnx").rename(staging / ONNX_FILE)
+        write_piece_tokenizer(folder / "tokenizer.json", staging / "onnx")
+        exported_model = onnx.load(str(staging / "model.onnx"))
+        compact_word_embeddings(exported_model, _WORD_EMBEDDINGS)
+        onnx.save(exported_model, str(staging / ONNX_FILE))
+        del exported_model
         exported = OnnxEmbedder(staging)._embed(_PROBES)
         reference = model.encode(_PROBES, normalize_embeddings=True, convert_to_numpy=True)
         worst = float(np.min(np.sum(exported * reference, axis=1)))
@@ -141,7 +167,11 @@ def export_onnx(model: SentenceTransformer, folder: Path) -> bool:
             log.warning("the ONNX export drifts from torch (cosine %.5f); using torch", worst)
             return False
         target.parent.mkdir(exist_ok=True)
+        # The model last: its presence says the export is complete.
+        for name in (PIECES_FILE, NORMALIZER_FILE):
+            os.replace(staging / "onnx" / name, target.parent / name)
         os.replace(staging / ONNX_FILE, target)
+        (folder / _FP32_FILE).unlink(missing_ok=True)
         return True
     except Exception:
         log.warning("could not export the model to ONNX; using torch", exc_info=True)

@@ -183,6 +183,6 @@ def test_failed_build_leaves_nothing_behind(
 def test_loads_a_model_folder_by_path(cache_dir: Path, bundled: Embedder, tmp_path: Path) -> None:
     by_path = load_embedder(str(cache_dir / MODEL_DIRNAME), tmp_path)
     texts = TEXTS["vi"][:1]
-    np.testing.assert_allclose(
-        by_path.embed_queries(texts), bundled.embed_queries(texts), atol=1e-5
-    )
+    # By path it is torch in fp32; bundled, onnxruntime with int8 word embeddings.
+    cosine = float(np.sum(by_path.embed_queries(texts) * bundled.embed_queries(texts)))
+    assert cosine >= 0.9999

@@ -50,3 +50,16 @@ def test_a_damaged_export_is_made_again(tmp_path: Path) -> None:
     embedder = load_embedder("bundled", cache)
     assert isinstance(embedder, OnnxEmbedder)
     assert embedder.embed_queries(["kiểm tra"]).shape == (1, 384)
+
+
+def test_an_earlier_fp32_export_is_replaced_by_one_a_third_its_size(tmp_path: Path) -> None:
+    cache = tmp_path / "models"
+    shutil.copytree(MODEL_CACHE / MODEL_DIRNAME, cache / MODEL_DIRNAME)
+    folder = cache / MODEL_DIRNAME
+    (folder / ONNX_FILE).unlink()
+    earlier = folder / "onnx" / "model.onnx"
+    earlier.write_bytes(b"an fp32 export of 470 MB")
+    embedder = load_embedder("bundled", cache)
+    assert isinstance(embedder, OnnxEmbedder)
+    assert not earlier.exists()
+    assert (folder / ONNX_FILE).stat().st_size < 250_000_000
