@@ -3,10 +3,10 @@
 Ingests news articles into a temporary data dir until it holds --chunks chunks, then
 starts `vnpos serve` on it (the real model for queries) and measures, over HTTP, search
 p50/p95 for --queries article titles and the server's peak RSS, then its peak RSS
-again after --asks questions through /api/ask (answers read whole documents). Embedding 100k passages
-with the real model takes hours on two cores and does not change what the server holds
-in memory, so the passages get cheap random unit vectors (seeded by their text): the
-numbers are for memory and latency, not for ranking quality.
+again after --asks questions through /api/ask (answers read whole documents).
+Embedding 100k passages with the real model takes hours on two cores and does not change
+what the server holds in memory, so the passages get cheap random unit vectors (seeded
+by their text): the numbers are for memory and latency, not for ranking quality.
 
     python bench/server_rss.py --chunks 100000
     python bench/server_rss.py --chunks 100000 --data-dir /tmp/rss-100k   # built once, reused
