@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -209,10 +210,16 @@ def quotable_texts(doc_id: str, text: str, config: ScoringConfig | None = None) 
     return texts
 
 
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> frozenset[str]:
+    # Cached: every answer tokenises the same candidate sentences again.
+    return frozenset(tokenize(text))
+
+
 def _lexical_overlap(question: str, sentences: Sequence[str]) -> list[float]:
     """Return each sentence's IDF-weighted share of the question's keyword tokens."""
     wanted = set(tokenize(question))
-    token_sets = [set(tokenize(text)) & wanted for text in sentences]
+    token_sets = [_tokens(text) & wanted for text in sentences]
     count = len(token_sets)
     weights = {
         token: math.log((count + 1) / (frequency + 0.5))

@@ -106,6 +106,10 @@ def leans_on_previous(text: str) -> bool:
     return _REFERENCE.match(text) is not None
 
 
+@lru_cache(maxsize=16384)
 def is_instruction(text: str) -> bool:
-    """Return True if ``text`` gives orders to an assistant ("ignore previous instructions")."""
+    """Return True if ``text`` gives orders to an assistant ("ignore previous instructions").
+
+    Cached: every answer checks the same candidate sentences again.
+    """
     return _INSTRUCTION.search(text) is not None

@@ -52,8 +52,11 @@ def _roman_value(numeral: str) -> int:
     return total
 
 
-def numbers(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def numbers(text: str) -> frozenset[str]:
     """Return the numbers in ``text`` (digits, Roman numerals, months), without leading zeros.
+
+    Cached: every answer looks for numbers in the same candidate sentences again.
 
     "10/11/2016" gives {"10", "11", "2016"}, "1.570" gives {"1570"}, "XIII" gives {"13"},
     "November 2016" gives {"11", "2016"}.
@@ -64,7 +67,7 @@ def numbers(text: str) -> set[str]:
     for match in _MONTH.finditer(text):
         name = (match.group("a") or match.group("b")).lower()
         found.add(str(_MONTH_NUMBER[name]))
-    return found
+    return frozenset(found)
 
 
 def codes(text: str) -> set[str]:
