@@ -190,13 +190,12 @@ class ChromaStore:
         self, vector: Vectors, *, n: int, filters: SearchFilters
     ) -> list[tuple[Chunk, float]]:
         """Return up to ``n`` ``(chunk, cosine similarity)`` pairs nearest to ``vector``."""
-        total = self.count()
-        if total == 0:
-            return []
+        # Chroma returns fewer than n_results when it holds fewer; counting first cost a
+        # scan per search (22 ms at 100k chunks).
         with self._failures("search"):
             result = self._collection.query(
                 query_embeddings=vector.reshape(1, -1),
-                n_results=min(n, total),
+                n_results=n,
                 where=where_clause(filters),
                 include=["documents", "metadatas", "distances"],
             )
