@@ -1,19 +1,14 @@
-"""Cutting a document's indexed text into sentences that can be quoted verbatim."""
+"""Which sentences lean on their predecessor, and which address the assistant."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-# A sentence ends at . ! ? … or a CJK full stop, optionally followed by closing quotes or
-# brackets, before whitespace; a line break always ends one (headings, captions).
-_END = re.compile(r"(?:[.!?…](?:[\"”’»)\]]*)(?=\s)|[。！？](?:[」』”)]*))|\n")
-# A period after a title, initial or city prefix ("TP. Hồ Chí Minh", "Mr. Smith",
-# "No. 57") does not end the sentence.
-_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|Mr|Mrs|Ms|Dr|St|No|Nr|Art)$")
-# A lower-case continuation ("v.v... do", "điện tử… góp phần") is one sentence.
-_LOWER_NEXT = re.compile(r"\s*[a-zà-ỹđ]")
+from retrieval.sentences import Sentence, split_sentences
+
+__all__ = ["Sentence", "is_instruction", "leans_on_previous", "split_sentences"]
+
 # Sentences that address the assistant rather than the reader: prompt injection. They
 # are neither quoted nor accepted as support for what an LLM writes.
 _INSTRUCTION = re.compile(
@@ -23,73 +18,6 @@ _INSTRUCTION = re.compile(
     r"|bỏ qua.{0,30}(?:hướng dẫn|chỉ dẫn|yêu cầu)|ignorez?.{0,30}\binstructions\b",
     re.IGNORECASE,
 )
-# Below this many word characters a piece is a caption, byline or heading fragment.
-_MIN_CHARS = 24
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of a document: ``text == document_text[start:end]``."""
-
-    doc_id: str
-    start: int
-    end: int
-    text: str
-
-
-def split_sentences(doc_id: str, text: str) -> list[Sentence]:
-    """Return the quotable sentences of ``text`` in order, trimmed of surrounding space.
-
-    Pieces too short to carry a statement (captions, bylines) are left out.
-    """
-    return list(_split_cached(doc_id, text))
-
-
-@lru_cache(maxsize=256)
-def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
-    sentences: list[Sentence] = []
-    cursor = 0
-    for match in _END.finditer(text):
-        if match.group() == "\n":
-            if _is_soft_break(text, match.start()):
-                continue
-        elif _ABBREVIATION.search(text[cursor : match.start()]) or _LOWER_NEXT.match(
-            text, match.end()
-        ):
-            continue
-        _append(sentences, doc_id, text, cursor, match.end())
-        cursor = match.end()
-    _append(sentences, doc_id, text, cursor, len(text))
-    return tuple(sentences)
-
-
-def _is_soft_break(text: str, index: int) -> bool:
-    r"""Return True for a line break inside a sentence (a wrapped line: "O\n2", "và\nsau").
-
-    A break after end punctuation, before a blank line or before a capital (a heading,
-    a new paragraph) ends the sentence.
-    """
-    before = text[:index].rstrip(" \t")
-    after = text[index + 1 :]
-    if not before or not after or after.startswith("\n"):
-        return False
-    if before[-1] in '.!?…:;。！？"”’»)]':
-        return False
-    head = after.lstrip(" \t")[:1]
-    return bool(head) and (head.islower() or head.isdigit())
-
-
-def _append(sentences: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    # A CJK character carries about as much as a short Latin word.
-    weight = sum(3 if ord(ch) >= 0x2E80 else 1 for ch in stripped if ch.isalnum())
-    if weight < _MIN_CHARS:
-        return
-    begin = start + piece.index(stripped)
-    sentences.append(Sentence(doc_id, begin, begin + len(stripped), stripped))
-
-
 # A sentence that opens with a pronoun or a back-reference leans on the one before it:
 # "Ông là người cao tuổi nhất..." says nothing of whom without its predecessor. A title
 # followed by a name ("Ông Nguyễn Văn A") names its subject and stands alone.
