@@ -61,6 +61,8 @@ def where_clause(filters: SearchFilters) -> dict[str, Any] | None:
     conditions: list[dict[str, Any]] = []
     if filters.language:
         conditions.append({"language": filters.language})
+    if filters.other_language:
+        conditions.append({"language": {"$ne": filters.other_language}})
     if filters.publisher:
         conditions.append({"publisher": filters.publisher})
     if filters.published_after:

@@ -72,6 +72,7 @@ def prepare_text(
     published: date | None = None,
     url: str | None = None,
     language: str | None = None,
+    translation_of: str | None = None,
 ) -> Prepared:
     """Prepare raw text given with its metadata (the admin API's text upload)."""
     declared = {
@@ -82,6 +83,7 @@ def prepare_text(
             "url": url,
             "language": language,
             "published": published.isoformat() if published else None,
+            "translation_of": translation_of,
         }.items()
         if value
     }

@@ -19,6 +19,9 @@ from retrieval.advisory_lock import AdvisoryLock
 from retrieval.chroma_store import ChromaStore, connect, describe_location
 from retrieval.config import KnowledgeBaseConfig
 from retrieval.consistency import Consistency, check, sweep_dead_leases
+from retrieval.edition_linker import EditionLinker
+from retrieval.edition_store import EditionStore
+from retrieval.editions import Editions
 from retrieval.embedding import Embedder, Vectors
 from retrieval.errors import InconsistentStore, StoreBusy, StoreError
 from retrieval.glossary_store import GlossaryStore
@@ -74,6 +77,7 @@ class KnowledgeBase:
         )
         self._mutex = threading.RLock()
         self.glossaries = GlossaryStore(registry.database)
+        self.edition_links = EditionStore(registry.database)
         self._writer = Writer(
             config=config,
             indexer=Indexer(config=config, embedder=embedder, store=store, registry=registry),
@@ -84,6 +88,10 @@ class KnowledgeBase:
             on_wait=on_wait,
             mutex=self._mutex,
             glossaries=self.glossaries,
+            editions=self.edition_links,
+            linker=EditionLinker(
+                registry=registry, store=store, embedder=embedder, editions=self.edition_links
+            ),
         )
         self.embedded = config.chroma_url is None
         if self.embedded:
@@ -166,6 +174,10 @@ class KnowledgeBase:
         """Return one indexed document, or None."""
         return self._registry.get(doc_id)
 
+    def editions(self) -> Editions:
+        """Return the official-edition links between documents."""
+        return self.edition_links.editions()
+
     def document_text(self, doc_id: str) -> str | None:
         """Return the indexed text of a document: chunk offsets and quotes point into it."""
         return self._registry.text(doc_id)
@@ -222,7 +234,12 @@ class KnowledgeBase:
             query, k=k, filters=filters, language=language, query_vector=query_vector
         )
         return fuse(
-            found, k=k, per_document=self.config.per_document, weights=self.config.fusion, mode=mode
+            found,
+            k=k,
+            per_document=self.config.per_document,
+            weights=self.config.fusion,
+            mode=mode,
+            family=self.editions().root,
         )
 
     def candidates(

@@ -18,7 +18,7 @@ from retrieval.sizes import describe_size
 __all__ = ["SUPPORTED_EXTENSIONS", "LoadedDocument", "Source", "discover", "load", "load_bytes"]
 
 SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
-DECLARED_FIELDS = ("title", "publisher", "published", "url", "language")
+DECLARED_FIELDS = ("title", "publisher", "published", "url", "language", "translation_of")
 _MIME_EXT = {
     "text/html": ".html",
     "application/xhtml+xml": ".html",

@@ -79,6 +79,7 @@ def build_meta(loaded: LoadedDocument, cleaned: str, raw: str) -> DocumentMeta:
         published=published,
         url=url,
         language=language or detect_language(cleaned, default="vi", min_letters=20),
+        translation_of=declared.get("translation_of", "").strip() or None,
     )
 
 

@@ -173,9 +173,17 @@ class Registry:
         return set(self.chunk_owners())
 
     def documents(self) -> list[StoredDocument]:
-        """Return every registered document, newest ingestion first."""
-        rows = self._rows("SELECT * FROM documents ORDER BY ingested_at DESC, doc_id")
+        """Return every registered document, newest ingestion first, with its edition link."""
+        rows = self._rows(
+            "SELECT d.*, e.original_id AS edition_of FROM documents d LEFT JOIN editions e "
+            "ON e.doc_id = d.doc_id AND e.alignment != '[]' ORDER BY d.ingested_at DESC, d.doc_id"
+        )
         return [self._stored(row) for row in rows]
+
+    def languages(self) -> set[str]:
+        """Return the languages of the registered documents."""
+        rows = self._rows("SELECT DISTINCT language FROM documents")
+        return {str(row["language"]) for row in rows}
 
     def sharing(self, fingerprints: set[str], *, exclude: str) -> dict[str, tuple[int, set[str]]]:
         """Return documents sharing any of ``fingerprints``: their paragraph count and prints."""
@@ -335,4 +343,5 @@ class Registry:
             content_hash=row["content_hash"],
             chunks=len(json.loads(row["chunk_ids"])),
             ingested_at=row["ingested_at"],
+            edition_of=row.get("edition_of"),
         )

@@ -13,6 +13,7 @@ keywords break near-ties, they never overrule meaning. See bench/retrieval_mlqa.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,18 +87,22 @@ def fuse(
     per_document: int,
     weights: FusionWeights = DEFAULT_WEIGHTS,
     mode: SearchMode = "hybrid",
+    family: Callable[[str], str] = str,
 ) -> list[SearchHit]:
     """Rank candidates; at most ``per_document`` chunks of one document are returned.
 
-    ``mode`` "dense" or "keyword" ranks by one side only (benchmarks and diagnosis).
+    ``mode`` "dense" or "keyword" ranks by one side only (benchmarks and diagnosis);
+    ``family`` maps a document to the one its editions share (the editions of one text
+    count as one document).
     """
     scored = sorted(_scored(candidates, weights, mode), key=lambda hit: hit.score, reverse=True)
     taken: Counter[str] = Counter()
     hits: list[SearchHit] = []
     for hit in scored:
-        if taken[hit.chunk.doc_id] >= per_document:
+        document = family(hit.chunk.doc_id)
+        if taken[document] >= per_document:
             continue
-        taken[hit.chunk.doc_id] += 1
+        taken[document] += 1
         hits.append(hit)
         if len(hits) == k:
             break

@@ -17,6 +17,7 @@ class DocumentMeta:
     published: date | None = None
     url: str | None = None
     language: str = "vi"
+    translation_of: str | None = None  # declared at ingestion; links live in the registry
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class SearchFilters:
     """Restrictions applied to a search; None means no restriction."""
 
     language: str | None = None
+    other_language: str | None = None  # only chunks not in this language
     publisher: str | None = None
     published_after: date | None = None
     published_before: date | None = None
@@ -77,6 +79,7 @@ class StoredDocument:
     content_hash: str
     chunks: int
     ingested_at: str
+    edition_of: str | None = None  # the original this document is an official edition of
 
 
 @dataclass

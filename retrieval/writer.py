@@ -8,6 +8,7 @@ is refreshed from the registry's change log afterwards, like any other process's
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +18,9 @@ from pathlib import Path
 from retrieval.chroma_store import ChromaStore
 from retrieval.config import KnowledgeBaseConfig
 from retrieval.consistency import sweep_dead_leases
+from retrieval.edition_linker import EditionLinker
+from retrieval.edition_store import EditionStore
+from retrieval.errors import StoreError
 from retrieval.glossary import GlossaryError, is_glossary, read_glossary
 from retrieval.glossary_store import GlossaryStore
 from retrieval.indexer import Indexer
@@ -31,6 +35,7 @@ from retrieval.repair import RepairReport, repair, rewrite
 from retrieval.types import IngestReport
 
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 
 class Writer:
@@ -48,8 +53,12 @@ class Writer:
         on_wait: Callable[[str], None] | None,
         mutex: threading.RLock,
         glossaries: GlossaryStore,
+        editions: EditionStore,
+        linker: EditionLinker,
     ) -> None:
         self._glossaries = glossaries
+        self._editions = editions
+        self._linker = linker
         self._config = config
         self._indexer = indexer
         self._store = store
@@ -128,13 +137,28 @@ class Writer:
                 return False
             self._store.delete(old)
             self._registry.clear_tombstones(old)
+            self._editions.forget([doc_id])
+            self._editions.orphan(doc_id)
         return True
 
     def _write(self, batch: list[Prepared], report: IngestReport) -> None:
         if not batch:
             return
         with self._writing() as lease:
+            added, updated = len(report.added), len(report.updated)
             self._indexer.write_batch(batch, report, lease=lease)
+            written = set(report.added[added:] + report.updated[updated:])
+            metas = [p.document.meta for p in batch if p.document.meta.doc_id in written]
+            # The documents are indexed whatever happens here; only their edition links
+            # wait for a re-ingest.
+            try:
+                self._linker.link(metas, report.warnings)
+            except StoreError as exc:
+                log.warning("editions not linked: %s", exc, exc_info=True)
+                report.warnings.append(f"editions not linked: {exc}")
+            except Exception:
+                log.exception("editions not linked")
+                report.warnings.append("editions not linked (an internal error; see the log)")
 
     @contextmanager
     def _writing(self) -> Iterator[str]:

@@ -16,7 +16,7 @@ def docs() -> None:
 
 @docs.command("list")
 def list_documents() -> None:
-    """List indexed documents: id, chunks, published date, publisher and title."""
+    """List indexed documents: id, chunks, published date, publisher, title, edition link."""
     settings = load_settings()
     remote = running_server(settings)
     if remote is not None:
@@ -25,7 +25,7 @@ def list_documents() -> None:
         for d in rows:
             click.echo(
                 f"{d['doc_id']}\t{d['chunks']}\t{d['published'] or '-'}\t"
-                f"{d['publisher'] or '-'}\t{d['title']}"
+                f"{d['publisher'] or '-'}\t{d['title']}{_edition(d.get('edition_of'))}"
             )
         return
     knowledge_base = open_knowledge_base(settings, on_wait=say, load_model=False)
@@ -34,9 +34,16 @@ def list_documents() -> None:
             meta = stored.meta
             published = meta.published.isoformat() if meta.published else "-"
             publisher = meta.publisher or "-"
-            click.echo(f"{meta.doc_id}\t{stored.chunks}\t{published}\t{publisher}\t{meta.title}")
+            click.echo(
+                f"{meta.doc_id}\t{stored.chunks}\t{published}\t{publisher}\t{meta.title}"
+                f"{_edition(stored.edition_of)}"
+            )
     finally:
         knowledge_base.close()
+
+
+def _edition(original: str | None) -> str:
+    return f"\tedition of {original}" if original else ""
 
 
 @docs.command("delete")

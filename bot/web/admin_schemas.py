@@ -22,6 +22,9 @@ class DocumentPublic(BaseModel):
     url: str | None
     chunks: int
     ingested_at: str
+    edition_of: str | None = Field(
+        default=None, description="The original this document is an official edition of"
+    )
 
     @classmethod
     def from_stored(cls, stored: StoredDocument) -> DocumentPublic:
@@ -36,6 +39,7 @@ class DocumentPublic(BaseModel):
             url=meta.url,
             chunks=stored.chunks,
             ingested_at=stored.ingested_at,
+            edition_of=stored.edition_of,
         )
 
 
@@ -60,6 +64,11 @@ class TextDocumentCreate(BaseModel):
     published: date | None = None
     url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=2000)
     language: str | None = Field(default=None, min_length=2, max_length=8)
+    translation_of: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The doc_id of the original when this text is its official edition",
+    )
 
 
 class FailedDocument(BaseModel):

@@ -173,6 +173,7 @@ async def _ingest_json(
             published=document.published,
             url=document.url,
             language=document.language,
+            translation_of=document.translation_of,
         )
     except LoadError as exc:
         return IngestReport(failed=[(doc_id, exc.args[0])])

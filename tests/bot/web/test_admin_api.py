@@ -8,6 +8,7 @@ import pytest
 from bot.answering.models import AskResponse
 from tests.bot.web.conftest import ADMIN, Sites, WebApi
 from tests.conftest import CORPUS
+from tests.editions import STATEMENT_EN, STATEMENT_VI
 
 GOOD_TEXT = """---
 title: "Hội thảo thông tin đối ngoại về rùa biển Côn Đảo"
@@ -215,4 +216,33 @@ def test_text_uploads_whose_titles_fold_alike_are_kept_apart(web_api: WebApi) ->
     [duplicate] = again.json()["duplicates"]
     assert duplicate["original"] == ids[0] and again.json()["added"] == []
     for doc_id in ids:
+        httpx.delete(f"{web_api.url}/api/admin/documents/{doc_id}", headers=ADMIN, timeout=30)
+
+
+def test_an_edition_declared_over_the_api_is_listed_with_its_original(web_api: WebApi) -> None:
+    def post(body: dict[str, str]) -> dict[str, object]:
+        response = httpx.post(
+            f"{web_api.url}/api/admin/documents", headers=ADMIN, json=body, timeout=120
+        )
+        assert response.status_code in (200, 201), response.text  # added, or updated
+        return dict(response.json())
+
+    english = {"text": STATEMENT_EN, "title": STATEMENT_EN.split("\n", 1)[0], "language": "en"}
+    waiting = post({**english, "translation_of": "text/no-such-original"})
+    assert waiting["warnings"] == [
+        f"{waiting['added'][0]}: translation_of names 'text/no-such-original', which is not "  # type: ignore[index]
+        "indexed; the editions are linked when it is ingested"
+    ]
+    original = post({"text": STATEMENT_VI, "title": STATEMENT_VI.split("\n", 1)[0]})
+    [original_id] = original["added"]  # type: ignore[misc]
+    edition = post({**english, "translation_of": original_id})
+    [edition_id] = edition["updated"]  # type: ignore[misc]
+    assert edition["warnings"] == []
+
+    listed = {
+        d["doc_id"]: d for d in admin_get(web_api, "/api/admin/documents").json()["documents"]
+    }
+    assert listed[edition_id]["edition_of"] == original_id
+    assert listed[original_id]["edition_of"] is None
+    for doc_id in (edition_id, original_id):
         httpx.delete(f"{web_api.url}/api/admin/documents/{doc_id}", headers=ADMIN, timeout=30)
