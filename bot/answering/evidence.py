@@ -37,8 +37,19 @@ class EvidenceConfig:
 
 
 @dataclass(frozen=True)
+class EditionQuote:
+    """The sentences of an official edition that translate a quote, verbatim."""
+
+    meta: DocumentMeta
+    text: str
+
+
+@dataclass(frozen=True)
 class Passage:
-    """A verbatim quote: one sentence or adjacent sentences of one document."""
+    """A verbatim quote: one sentence or adjacent sentences of one document.
+
+    ``edition`` is the same passage in the reader's language, from an official edition.
+    """
 
     meta: DocumentMeta
     start: int
@@ -46,6 +57,7 @@ class Passage:
     text: str
     score: float
     similarity: float
+    edition: EditionQuote | None = None
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answering.evidence import Evidence, Passage
+from bot.answering.evidence import EditionQuote, Evidence, Passage
 from bot.answering.localisation import format_date, strings
-from bot.answering.models import Citation
+from bot.answering.models import Citation, Translation
 from bot.answering.short_answer import short_answer
 from retrieval.types import DocumentMeta
 
@@ -28,8 +28,13 @@ class Draft:
         return "".join(self.pieces)
 
 
-def citation(n: int, meta: DocumentMeta, quote: str) -> Citation:
-    """Return citation ``n`` of a quote from the document described by ``meta``."""
+def citation(
+    n: int, meta: DocumentMeta, quote: str, edition: EditionQuote | None = None
+) -> Citation:
+    """Return citation ``n`` of a quote from the document described by ``meta``.
+
+    ``edition`` is the quote in an official edition: the citation's translation.
+    """
     return Citation(
         n=n,
         doc_id=meta.doc_id,
@@ -39,6 +44,16 @@ def citation(n: int, meta: DocumentMeta, quote: str) -> Citation:
         url=meta.url,
         source=meta.url or meta.doc_id,
         quote=quote,
+        translation=None
+        if edition is None
+        else Translation(
+            text=edition.text,
+            language=edition.meta.language,
+            kind="official",
+            doc_id=edition.meta.doc_id,
+            title=edition.meta.title,
+            url=edition.meta.url,
+        ),
     )
 
 
@@ -60,15 +75,17 @@ def extractive_answer(
     place opens with that fact, taken from the first quote (see ``short_answer``).
     """
     table = strings(language)
-    short = short_answer(question, [p.text for p in passages], language) if question else None
-    pieces = [f"{short.render()}\n", table.intro] if short else [table.intro]
+    # An official edition in the reader's language is what the reader reads.
+    shown = [(p.edition.meta, p.edition.text) if p.edition else (p.meta, p.text) for p in passages]
+    short = short_answer(question, [text for _, text in shown], language) if question else None
+    intro = table.intro_editions if any(p.edition for p in passages) else table.intro
+    pieces = [f"{short.render()}\n", intro] if short else [intro]
     citations = []
-    for n, passage in enumerate(passages, start=1):
+    for n, (passage, (meta, text)) in enumerate(zip(passages, shown, strict=True), start=1):
         pieces.append(
-            f"\n{attribution(passage.meta, language)}: "
-            f"{table.quote_open}{passage.text}{table.quote_close} [{n}]"
+            f"\n{attribution(meta, language)}: {table.quote_open}{text}{table.quote_close} [{n}]"
         )
-        citations.append(citation(n, passage.meta, passage.text))
+        citations.append(citation(n, passage.meta, passage.text, passage.edition))
     return Draft(tuple(pieces), tuple(citations), short.render() if short else None)
 
 

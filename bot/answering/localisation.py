@@ -13,6 +13,7 @@ class Strings:
     """One language's framing strings; ``date`` is a format with {d}, {m}, {y}, {month}."""
 
     intro: str
+    intro_editions: str  # when a quote is a publisher's own edition in the reader's language
     no_answer: str
     nearest: str
     error: str
@@ -31,6 +32,8 @@ STRINGS: dict[str, Strings] = {
     "en": Strings(
         intro="According to the official sources held here (quoted verbatim, in their "
         "original language):",
+        intro_editions="According to the official sources held here (quoted verbatim, from the "
+        "publisher's own edition in your language where there is one):",
         no_answer="The official sources held here do not cover this question, so I cannot "
         "answer it.",
         nearest="The nearest topics they do cover: {topics}.",
@@ -54,6 +57,8 @@ STRINGS: dict[str, Strings] = {
     ),
     "vi": Strings(
         intro="Theo các nguồn chính thức hiện có (trích nguyên văn, bằng ngôn ngữ gốc):",
+        intro_editions="Theo các nguồn chính thức hiện có (trích nguyên văn, từ ấn bản chính "
+        "thức bằng ngôn ngữ của bạn nếu có):",
         no_answer="Các nguồn chính thức hiện có không đề cập đến câu hỏi này, vì vậy tôi "
         "không thể trả lời.",
         nearest="Các chủ đề gần nhất mà các nguồn có đề cập: {topics}.",
@@ -66,6 +71,8 @@ STRINGS: dict[str, Strings] = {
     "fr": Strings(
         intro="D'après les sources officielles dont je dispose (citées mot pour mot, dans "
         "leur langue d'origine) :",
+        intro_editions="D'après les sources officielles dont je dispose (citées mot pour mot, dans "
+        "l'édition officielle en votre langue lorsqu'elle existe) :",
         no_answer="Les sources officielles dont je dispose ne traitent pas de cette "
         "question ; je ne peux donc pas y répondre.",
         nearest="Les sujets les plus proches qu'elles abordent : {topics}.",
@@ -94,6 +101,8 @@ STRINGS: dict[str, Strings] = {
     "es": Strings(
         intro="Según las fuentes oficiales disponibles aquí (citadas textualmente, en su "
         "idioma original):",
+        intro_editions="Según las fuentes oficiales disponibles aquí (citadas textualmente, de la "
+        "edición oficial en su idioma cuando existe):",
         no_answer="Las fuentes oficiales disponibles aquí no tratan esta pregunta, por lo "
         "que no puedo responderla.",
         nearest="Los temas más cercanos que sí tratan: {topics}.",
@@ -120,6 +129,8 @@ STRINGS: dict[str, Strings] = {
     "de": Strings(
         intro="Laut den hier vorliegenden offiziellen Quellen (wörtlich zitiert, in der "
         "Originalsprache):",
+        intro_editions="Laut den hier vorliegenden offiziellen Quellen (wörtlich zitiert, aus der "
+        "offiziellen Ausgabe in Ihrer Sprache, wo es eine gibt):",
         no_answer="Die hier vorliegenden offiziellen Quellen behandeln diese Frage nicht, "
         "daher kann ich sie nicht beantworten.",
         nearest="Die nächstliegenden Themen, die sie behandeln: {topics}.",
@@ -148,6 +159,8 @@ STRINGS: dict[str, Strings] = {
     "ru": Strings(
         intro="Согласно имеющимся здесь официальным источникам (цитаты приводятся дословно, "
         "на языке оригинала):",
+        intro_editions="Согласно имеющимся здесь официальным источникам (цитаты приводятся "
+        "дословно, по официальной версии на вашем языке, где она есть):",
         no_answer="Имеющиеся здесь официальные источники не освещают этот вопрос, поэтому "
         "я не могу на него ответить.",
         nearest="Ближайшие темы, которые в них освещаются: {topics}.",
@@ -173,6 +186,7 @@ STRINGS: dict[str, Strings] = {
     ),
     "zh": Strings(
         intro="根据本系统收录的官方资料（按原文逐字引用）：",
+        intro_editions="根据本系统收录的官方资料（逐字引用，如有您所用语言的官方版本则引用该版本）：",
         no_answer="本系统收录的官方资料没有涉及这个问题，因此无法回答。",
         nearest="资料中最接近的主题：{topics}。",
         error="抱歉，无法生成回答，请重试。",
@@ -184,6 +198,7 @@ STRINGS: dict[str, Strings] = {
     ),
     "ja": Strings(
         intro="ここに収録されている公式資料によると（原文のまま逐語的に引用します）：",
+        intro_editions="ここに収録されている公式資料によると（逐語的に引用します。あなたの言語の公式版がある場合はそれを引用します）：",
         no_answer="ここに収録されている公式資料はこの質問を扱っていないため、お答えできません。",
         nearest="資料が扱っている最も近いテーマは次のとおりです：{topics}。",
         error="申し訳ありません。回答を作成できませんでした。もう一度お試しください。",
@@ -197,6 +212,8 @@ STRINGS: dict[str, Strings] = {
     ),
     "ko": Strings(
         intro="이곳에 보관된 공식 자료에 따르면 다음과 같습니다 (원문 그대로 인용합니다):",
+        intro_editions="이곳에 보관된 공식 자료에 따르면 다음과 같습니다 (그대로 인용하며, "
+        "귀하의 언어로 된 공식판이 있으면 그것을 인용합니다):",
         no_answer="이곳에 보관된 공식 자료에는 이 질문에 대한 내용이 없어 답변할 수 없습니다.",
         nearest="자료에서 다루는 가장 가까운 주제는 다음과 같습니다: {topics}.",
         error="죄송합니다. 답변을 생성하지 못했습니다. 다시 시도해 주세요.",

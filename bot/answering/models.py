@@ -55,6 +55,8 @@ class Translation(BaseModel):
         description="official: the publisher's own edition; machine: machine translation"
     )
     doc_id: str = Field(description="The document the translated text belongs to")
+    title: str | None = Field(default=None, description="An official edition's title")
+    url: str | None = Field(default=None, description="An official edition's address")
 
 
 class Citation(BaseModel):

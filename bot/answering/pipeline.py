@@ -8,11 +8,12 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.answering.abstention import AbstentionPolicy, Decision, Reason
 from bot.answering.conversation import Resolved, resolve
+from bot.answering.editions import in_reader_language
 from bot.answering.evidence import Evidence, EvidenceConfig, EvidenceFinder
 from bot.answering.extractive import Draft, extractive_answer, refusal
 from bot.answering.generation import Generation, LlmAnswerer, Outcome
@@ -194,6 +195,8 @@ class Answerer:
         language = _language(request, resolved)
         evidence = self.finder.find(resolved.question, language=language)
         decision = self.policy.decide(evidence)
+        passages = in_reader_language(evidence.passages, language, self.knowledge_base)
+        evidence = replace(evidence, passages=passages)
         return _Question(
             request,
             conversation_id,

@@ -38,8 +38,16 @@ def answer_messages(
     """Return the answer as Telegram HTML messages, each at most ``limit`` long."""
     body = html.escape(response.answer.strip())
     for citation in response.citations:
-        if citation.translation is not None:
-            label = text(language, f"{citation.translation.kind}_translation")
+        if citation.translation is None:
+            continue
+        if citation.translation.kind == "official":
+            # The answer quotes the official edition; its original is shown on demand.
+            body += (
+                f"\n\n<i>{text(language, 'original')} [{citation.n}]</i>\n"
+                f"<blockquote expandable>{html.escape(citation.quote.strip())}</blockquote>"
+            )
+        else:
+            label = text(language, "machine_translation")
             body += (
                 f"\n\n<i>{label} [{citation.n}]</i>\n"
                 f"{html.escape(citation.translation.text.strip())}"

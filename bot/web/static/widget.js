@@ -17,7 +17,7 @@
       helpful: "Helpful", notHelpful: "Not helpful", thanks: "Thank you for your feedback.",
       thinking: "Searching the sources…", newChat: "New conversation", you: "You",
       assistant: "Assistant", source: "Source", glossary: "Glossary",
-      machineTranslation: "Machine translation", officialTranslation: "Official translation",
+      machineTranslation: "Machine translation", officialTranslation: "Official translation", original: "Original",
       refused: "This website is not allowed to use this assistant.",
       unreachable: "The assistant cannot be reached. Check your connection and try again.",
       tooMany: "Too many questions at once. Please wait {s} s and try again.",
@@ -31,7 +31,7 @@
       helpful: "Hữu ích", notHelpful: "Không hữu ích", thanks: "Cảm ơn bạn đã góp ý.",
       thinking: "Đang tìm trong các nguồn…", newChat: "Cuộc trò chuyện mới", you: "Bạn",
       assistant: "Trợ lý", source: "Nguồn", glossary: "Thuật ngữ",
-      machineTranslation: "Bản dịch máy", officialTranslation: "Bản dịch chính thức",
+      machineTranslation: "Bản dịch máy", officialTranslation: "Bản dịch chính thức", original: "Bản gốc",
       refused: "Trang web này không được phép sử dụng trợ lý.",
       unreachable: "Không kết nối được với trợ lý. Hãy kiểm tra kết nối và thử lại.",
       tooMany: "Quá nhiều câu hỏi cùng lúc. Vui lòng đợi {s} giây rồi thử lại.",
@@ -45,7 +45,7 @@
       helpful: "Utile", notHelpful: "Pas utile", thanks: "Merci pour votre avis.",
       thinking: "Recherche dans les sources…", newChat: "Nouvelle conversation", you: "Vous",
       assistant: "Assistant", source: "Source", glossary: "Glossaire",
-      machineTranslation: "Traduction automatique", officialTranslation: "Traduction officielle",
+      machineTranslation: "Traduction automatique", officialTranslation: "Traduction officielle", original: "Original",
       refused: "Ce site n'est pas autorisé à utiliser cet assistant.",
       unreachable: "L'assistant est injoignable. Vérifiez votre connexion et réessayez.",
       tooMany: "Trop de questions à la fois. Patientez {s} s puis réessayez.",
@@ -59,7 +59,7 @@
       helpful: "有帮助", notHelpful: "没有帮助", thanks: "感谢您的反馈。",
       thinking: "正在检索来源…", newChat: "新对话", you: "您",
       assistant: "助手", source: "来源", glossary: "术语表",
-      machineTranslation: "机器翻译", officialTranslation: "官方译文",
+      machineTranslation: "机器翻译", officialTranslation: "官方译文", original: "原文",
       refused: "此网站无权使用该助手。",
       unreachable: "无法连接助手。请检查网络后重试。",
       tooMany: "提问过于频繁。请等待 {s} 秒后重试。",
@@ -73,7 +73,7 @@
       helpful: "Полезно", notHelpful: "Бесполезно", thanks: "Спасибо за отзыв.",
       thinking: "Поиск по источникам…", newChat: "Новый разговор", you: "Вы",
       assistant: "Помощник", source: "Источник", glossary: "Глоссарий",
-      machineTranslation: "Машинный перевод", officialTranslation: "Официальный перевод",
+      machineTranslation: "Машинный перевод", officialTranslation: "Официальный перевод", original: "Оригинал",
       refused: "Этому сайту не разрешено использовать помощника.",
       unreachable: "Помощник недоступен. Проверьте соединение и повторите попытку.",
       tooMany: "Слишком много вопросов. Подождите {s} с и повторите попытку.",
@@ -130,6 +130,7 @@
     ".glossary b { font-weight: 600; }",
     ".translation { display: block; margin: 2px 0 0 18px; font-size: 13px; }",
     ".translation b { display: block; font-size: 12px; font-weight: 600; color: #57606a; }",
+    "details b.original { display: block; font-size: 12px; font-weight: 600; color: #57606a; }",
     "blockquote { display: block; margin: 0; padding: 6px 10px; border-left: 3px solid #b3261e;",
     "  background: #fff; color: #1f2328; font-style: italic; white-space: pre-wrap; }",
     ".link { display: inline-block; margin: 6px 8px 8px; color: #0a58ca; }",
@@ -292,13 +293,20 @@
   function renderCitation(c, details) {
     var li = el("li", "source");
     var box = el("details");
-    var summary = el("summary", null, "[" + c.n + "] " + c.title);
+    // An official edition is what the reader reads: its title and address; the original
+    // it translates stays inside, on demand.
+    var official = c.translation && c.translation.kind === "official" ? c.translation : null;
+    var title = official && official.title ? official.title : c.title;
+    var url = official && official.url ? official.url : c.url;
+    var summary = el("summary", null, "[" + c.n + "] " + title);
     var meta = [c.publisher, c.published].filter(Boolean).join(" · ");
     if (meta) summary.append(el("span", "meta", meta));
-    box.append(summary, el("blockquote", null, c.quote));
-    if (c.url && /^https?:\/\//i.test(c.url)) {
+    box.append(summary);
+    if (official) box.append(el("b", "original", T.original));
+    box.append(el("blockquote", null, c.quote));
+    if (url && /^https?:\/\//i.test(url)) {
       var link = el("a", "link", T.openSource + " ↗");
-      link.href = c.url;
+      link.href = url;
       link.target = "_blank";
       link.rel = "noopener noreferrer";
       box.append(link);

@@ -1,4 +1,4 @@
-"""When a document exists in the asker's language, it is the one quoted."""
+"""When a text exists in the asker's language, that edition is the one the asker reads."""
 
 from __future__ import annotations
 
@@ -47,26 +47,30 @@ def bilingual(make_kb: Callable[..., KnowledgeBase], tmp_path: Path) -> Answerer
     return Answerer(knowledge_base)
 
 
-@pytest.mark.parametrize(
-    ("question", "language", "doc_id"),
-    [
-        (
-            "How many study trips for foreign journalists did the Department of Foreign "
-            "Information organise in 2024?",
-            "en",
-            "review-2024",
-        ),
-        (
-            "Năm 2024 Cục Thông tin đối ngoại đã tổ chức bao nhiêu chuyến khảo sát cho phóng "
-            "viên nước ngoài?",
-            "vi",
-            "nhin-lai-2024",
-        ),
-    ],
-)
-def test_the_document_in_the_askers_language_is_quoted_first(
-    bilingual: Answerer, question: str, language: str, doc_id: str
+def test_an_english_question_reads_the_english_edition_with_the_vietnamese_beside_it(
+    bilingual: Answerer,
 ) -> None:
-    response = bilingual.ask(AskRequest(question=question))
-    assert response.answered and response.language == language
-    assert response.citations[0].doc_id == doc_id and "17" in response.citations[0].quote
+    response = bilingual.ask(
+        AskRequest(
+            question="How many study trips for foreign journalists did the Department of "
+            "Foreign Information organise in 2024?"
+        )
+    )
+    assert response.answered and response.language == "en"
+    first = response.citations[0]
+    # The two files are editions of one text, linked without a declaration.
+    assert first.doc_id == "nhin-lai-2024" and "17 chuyến khảo sát" in first.quote
+    assert first.translation is not None and first.translation.doc_id == "review-2024"
+    assert "17 study trips" in first.translation.text and first.translation.text in response.answer
+
+
+def test_a_vietnamese_question_reads_the_vietnamese_text(bilingual: Answerer) -> None:
+    response = bilingual.ask(
+        AskRequest(
+            question="Năm 2024 Cục Thông tin đối ngoại đã tổ chức bao nhiêu chuyến khảo sát cho "
+            "phóng viên nước ngoài?"
+        )
+    )
+    assert response.answered and response.language == "vi"
+    first = response.citations[0]
+    assert first.doc_id == "nhin-lai-2024" and "17" in first.quote and first.translation is None

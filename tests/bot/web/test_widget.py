@@ -13,11 +13,14 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from bot.answering.translation import CachedTranslator, LibreTranslate
 from bot.settings import Settings
 from bot.web.app import create_app
+from retrieval.embedding import Embedder
+from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
 from tests.bot.answering.fake_translate import Translations
 from tests.bot.answering.fake_translate import create_app as create_translator
 from tests.bot.web.conftest import ADMIN, WIDGET_KEY, Sites, WebApi
 from tests.bot.web.test_ask_api import QUESTION_FR, VMUSIC_DOC
 from tests.conftest import CORPUS, MODEL_CACHE, REPO
+from tests.editions import STATEMENT_EN, STATEMENT_VI, write
 from tests.servers import serve_app
 
 pytestmark = pytest.mark.browser
@@ -163,6 +166,8 @@ def test_machine_translations_are_labelled_in_the_api_and_the_widget(
             "language": "en",
             "kind": "machine",
             "doc_id": citation["doc_id"],
+            "title": None,
+            "url": None,
         }
 
         open_widget(page, host_page(sites, web_api.url, "translated.html", lang="en"), "en")
@@ -185,6 +190,49 @@ def open_api(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     )
     with serve_app(create_app(settings), settings=settings) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def editions_api(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[str]:
+    """The app over a statement and its English edition (found, not declared)."""
+    root = tmp_path_factory.mktemp("editions")
+    write(root / "corpus", "statement-vi", STATEMENT_VI)
+    write(root / "corpus", "statement-en", STATEMENT_EN)
+    config = KnowledgeBaseConfig(data_dir=root / "data", corpus_dir=root / "corpus")
+    knowledge_base = KnowledgeBase.open(config, embedder)
+    report = knowledge_base.ingest([str(root / "corpus")])
+    knowledge_base.close()
+    assert report.ok and not report.warnings
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=root / "data",
+        corpus_dir=root / "corpus",
+        model_dir=MODEL_CACHE,
+        _env_file=None,
+        rate_limit_ip_per_min=0,
+    )
+    with serve_app(create_app(settings), settings=settings) as url:
+        yield url
+
+
+def test_an_official_edition_is_read_first_and_its_original_is_on_demand(
+    page: Page, editions_api: str, sites: Sites
+) -> None:
+    tag = f"<script src='{editions_api}/widget.js' data-key='KEY' data-lang='en' async></script>"
+    url = sites.other.page("editions.html", f"<!doctype html><html><body>{tag}</body></html>")
+    open_widget(page, url, "en")
+    ask(page, "How many search and rescue agreements did Viet Nam sign in 2023?", "en")
+    answer = page.locator("li.msg.bot").last
+    translation = answer.locator(".translation").first
+    expect(translation).to_be_visible(timeout=60_000)
+    expect(translation).to_contain_text("Official translation")
+    expect(translation).to_contain_text("47 cooperation agreements")
+    source = answer.locator("details").first
+    expect(source.locator("summary")).to_contain_text(STATEMENT_EN.split("\n", 1)[0])
+    original = source.locator("blockquote")
+    expect(original).not_to_be_visible()
+    source.locator("summary").click()
+    expect(source.locator("b.original")).to_have_text("Original")
+    expect(original).to_contain_text("47 thỏa thuận hợp tác")
 
 
 def test_the_readmes_embed_works_cross_origin_with_no_keys_configured(
