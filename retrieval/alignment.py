@@ -3,11 +3,11 @@
 In the spirit of vecalign (Thompson and Koehn, 2019): a dynamic programme over the two
 sentence sequences in which each step pairs one sentence of one side with one to three
 of the other (1-1, 1-2, 2-1, 1-3, 3-1: a list a translation cut into items) or leaves a
-sentence out. A pair gains how far its
-cosine stands above what its sentences score with their nearest sentences on the other
-side (a margin, as in Artetxe and Schwenk's mining: a legal text's sentences all look
-alike, so a raw cosine says little); leaving a sentence out gains nothing, so a
-sentence the other edition lacks stays unpaired rather than forced onto a neighbour.
+sentence out. A pair gains how far its cosine stands above what its sentences score with
+their nearest sentences on the other side (a margin, as in Artetxe and Schwenk's mining:
+a legal text's sentences all look alike, so a raw cosine says little); leaving a
+sentence out gains nothing, so a sentence the other edition lacks stays unpaired rather
+than forced onto a neighbour.
 """
 
 from __future__ import annotations

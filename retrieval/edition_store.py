@@ -9,11 +9,11 @@ import json
 import threading
 from collections.abc import Sequence
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from retrieval.database import Database
-from retrieval.editions import Edition, Editions
+from retrieval.editions import Edition, Editions, Pair
 from retrieval.errors import StoreError
 
 _BUMP = (
@@ -100,13 +100,14 @@ class EditionStore:
         )
 
 
-def _edition(row: object) -> Edition:
-    values = dict(row)  # type: ignore[call-overload]
-    pairs = tuple(tuple(int(x) for x in p) for p in json.loads(values["alignment"] or "[]"))
+def _edition(row: RowMapping) -> Edition:
+    pairs: tuple[Pair, ...] = tuple(
+        (int(a), int(b), int(c), int(d)) for a, b, c, d in json.loads(row["alignment"] or "[]")
+    )
     return Edition(
-        doc_id=values["doc_id"],
-        original_id=values["original_id"],
-        how=values["how"],
-        similarity=values["similarity"],
-        pairs=pairs,  # type: ignore[arg-type]
+        doc_id=row["doc_id"],
+        original_id=row["original_id"],
+        how=row["how"],
+        similarity=row["similarity"],
+        pairs=pairs,
     )

@@ -63,7 +63,7 @@ class Editions:
         edition = self._editions.get(doc_id)
         if edition is None:
             return None
-        return _covering([(p[0], p[1], p[2], p[3]) for p in edition.pairs], span)
+        return _covering(list(edition.pairs), span)
 
     def from_original(self, edition_id: str, span: Span) -> Span | None:
         """Return edition ``edition_id``'s span aligned with ``span`` of its original."""
