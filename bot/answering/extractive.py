@@ -77,7 +77,17 @@ def extractive_answer(
     table = strings(language)
     # An official edition in the reader's language is what the reader reads.
     shown = [(p.edition.meta, p.edition.text) if p.edition else (p.meta, p.text) for p in passages]
-    short = short_answer(question, [text for _, text in shown], language) if question else None
+    short = (
+        short_answer(
+            question,
+            [text for _, text in shown],
+            language,
+            similarity=passages[0].similarity,
+            cross_lingual=passages[0].meta.language != language,
+        )
+        if question and passages
+        else None
+    )
     intro = table.intro_editions if any(p.edition for p in passages) else table.intro
     pieces = [f"{short.render()}\n", intro] if short else [intro]
     citations = []

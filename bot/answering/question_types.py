@@ -65,11 +65,6 @@ _PLACE = re.compile(r"\b(?:tại|ở|in|at)\s+(?:[\w.]+\s+)?[A-ZĐ]")
 _PERIOD = re.compile(r"\b\d{4}\s*[–—-]\s*\d{4}\b")
 
 
-def question_patterns() -> tuple[re.Pattern[str], ...]:
-    """Return the interrogative patterns of every answer kind."""
-    return tuple(_ASKS.values())
-
-
 def expected_types(question: str) -> frozenset[AnswerType]:
     """Return the kinds of answer ``question`` asks for (empty for open questions)."""
     return frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(question))
