@@ -84,7 +84,7 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 def dates(text: str, locale: Locale) -> list[Span]:
-    """Return the dates of ``text``, the fullest reading of each place first."""
+    """Return the dates of ``text`` in order; where readings overlap, the fullest wins."""
     found: list[Span] = []
     taken: list[tuple[int, int]] = []
 
