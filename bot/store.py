@@ -68,18 +68,6 @@ class StoredMessage:
 
 
 @dataclass(frozen=True)
-class FeedbackRecord:
-    """A reader's rating of an answer (the latest one per answer)."""
-
-    message_id: str
-    rating: str
-    comment: str | None
-    channel: str
-    created_at: str
-    question: str
-
-
-@dataclass(frozen=True)
 class UnansweredRecord:
     """A question the sources did not cover."""
 
@@ -254,25 +242,6 @@ class AppStore:
                 },
             )
         return True
-
-    def feedback(self, limit: int = 200) -> list[FeedbackRecord]:
-        """Return the latest ratings, newest first."""
-        rows = self._rows(
-            "SELECT f.*, m.question FROM feedback f JOIN messages m USING (message_id) "
-            "ORDER BY f.created_at DESC LIMIT :n",
-            n=limit,
-        )
-        return [
-            FeedbackRecord(
-                message_id=row["message_id"],
-                rating=row["rating"],
-                comment=row["comment"],
-                channel=row["channel"],
-                created_at=row["created_at"],
-                question=row["question"],
-            )
-            for row in rows
-        ]
 
     def unanswered(self, limit: int = 1000) -> list[UnansweredRecord]:
         """Return the questions the sources did not cover, newest first."""

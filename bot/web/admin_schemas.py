@@ -6,8 +6,6 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from bot.store import FeedbackRecord, StoreStats
-from bot.web.unanswered import QuestionGroup
 from retrieval.types import IngestReport, StoredDocument
 
 
@@ -118,98 +116,3 @@ class DeletedDocument(BaseModel):
     """Confirms a deletion."""
 
     deleted: str
-
-
-class QuestionStats(BaseModel):
-    """Questions asked so far."""
-
-    answered: int
-    unanswered: int
-
-
-class FeedbackStats(BaseModel):
-    """Ratings received so far."""
-
-    up: int
-    down: int
-
-
-class StatsPublic(BaseModel):
-    """The size of the index and what readers did with it."""
-
-    documents: int
-    chunks: int
-    questions: QuestionStats
-    feedback: FeedbackStats
-
-    @classmethod
-    def from_counts(cls, *, documents: int, chunks: int, store: StoreStats) -> StatsPublic:
-        """Combine the index's size with the store's counts."""
-        return cls(
-            documents=documents,
-            chunks=chunks,
-            questions=QuestionStats(answered=store.answered, unanswered=store.unanswered),
-            feedback=FeedbackStats(up=store.up, down=store.down),
-        )
-
-
-class FeedbackPublic(BaseModel):
-    """One reader's rating of one answer."""
-
-    message_id: str
-    rating: str
-    comment: str | None
-    channel: str
-    created_at: str
-    question: str
-
-    @classmethod
-    def from_record(cls, record: FeedbackRecord) -> FeedbackPublic:
-        """Build the public form of a stored rating."""
-        return cls(
-            message_id=record.message_id,
-            rating=record.rating,
-            comment=record.comment,
-            channel=record.channel,
-            created_at=record.created_at,
-            question=record.question,
-        )
-
-
-class FeedbackList(BaseModel):
-    """Ratings, newest first."""
-
-    feedback: list[FeedbackPublic]
-
-
-class UnansweredGroupPublic(BaseModel):
-    """Unanswered questions asking for the same thing."""
-
-    question: str = Field(description="The most recent wording")
-    count: int
-    languages: dict[str, int] = Field(description="Questions per language code")
-    reasons: dict[str, int] = Field(
-        description="Why they were refused: not_covered, off_topic, missing_terms, "
-        "low_confidence, not_a_question"
-    )
-    last_asked: str
-    examples: list[str] = Field(description="Distinct wordings, newest first")
-
-    @classmethod
-    def from_group(cls, group: QuestionGroup) -> UnansweredGroupPublic:
-        """Build the public form of a question group."""
-        return cls(
-            question=group.question,
-            count=group.count,
-            languages=group.languages,
-            reasons=group.reasons,
-            last_asked=group.last_asked,
-            examples=group.examples,
-        )
-
-
-class UnansweredReport(BaseModel):
-    """What readers ask that the corpus lacks, grouped, most recently asked first."""
-
-    questions: int = Field(description="Unanswered questions examined")
-    groups: list[UnansweredGroupPublic]

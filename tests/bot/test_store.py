@@ -7,6 +7,14 @@ import threading
 from sqlalchemy import text
 
 from bot.answering import AskResponse, Citation
+from bot.reports import (
+    Usage,
+    low_confidence_answers,
+    rated_answers,
+    since,
+    usage_by,
+    usage_rows,
+)
 from bot.store import AppStore
 
 CITATION = Citation(
@@ -93,13 +101,14 @@ def test_feedback_needs_a_known_answer_and_the_latest_rating_counts(database_url
     assert not store.record_feedback(message_id="ghost", rating="up", comment=None, channel="api")
     assert store.record_feedback(message_id="m1", rating="up", comment=None, channel="telegram")
     assert store.record_feedback(message_id="m1", rating="down", comment="too long", channel="web")
-    [record] = store.feedback()
-    assert (record.rating, record.comment, record.channel, record.question) == (
+    [record] = rated_answers(store.database, rating=None, limit=10)
+    assert record.rating is not None
+    assert (record.rating.rating, record.rating.comment, record.rating.channel) == (
         "down",
         "too long",
         "web",
-        "Who?",
     )
+    assert (record.question, record.channel) == ("Who?", "telegram")
     assert store.stats().down == 1 and store.stats().up == 0
 
 
@@ -165,4 +174,53 @@ def test_answers_older_than_the_retention_are_purged_with_their_ratings(database
         )
     assert store.purge(older_than_days=90) == 1
     assert store.message("old") is None and store.message("new") is not None
-    assert store.feedback() == [] and store.stats().down == 0
+    assert rated_answers(store.database, rating=None, limit=10) == []
+    assert store.stats().down == 0
+
+
+def test_reports_count_by_day_language_and_channel_and_list_answers_to_review(
+    database_url: str,
+) -> None:
+    store = AppStore(database_url)
+    asked = [
+        ("a1", "en", "widget", True, 0.9),
+        ("a2", "en", "telegram", True, 0.05),
+        ("a3", "fr", "widget", False, 0.01),
+        ("a4", "vi", "api", True, None),
+    ]
+    for message_id, language, channel, answered, confidence in asked:
+        reply = response(message_id, answered=answered).model_copy(
+            update={"language": language, "confidence": confidence}
+        )
+        store.record_answer(
+            response=reply,
+            question=f"q {message_id}",
+            channel=channel,
+            mode="extractive",
+            latency_ms=1.0,
+        )
+    store.record_feedback(message_id="a1", rating="down", comment="wrong year", channel="widget")
+    store.record_feedback(message_id="a4", rating="up", comment=None, channel="api")
+    with store.database.write() as db:
+        db.execute(
+            text(
+                "UPDATE messages SET created_at = '2020-01-01T00:00:00.000000+00:00' "
+                "WHERE message_id = 'a4'"
+            )
+        )
+    rows = usage_rows(store.database, first_day=since(30))
+    assert usage_by(rows, "language") == {
+        "en": Usage(answered=2, unanswered=0, up=0, down=1),
+        "fr": Usage(answered=0, unanswered=1, up=0, down=0),
+    }
+    assert set(usage_by(rows, "channel")) == {"telegram", "widget"}
+    assert list(usage_by(rows, "day").values()) == [Usage(2, 1, 0, 1)]
+    every_day = usage_rows(store.database, first_day="2000-01-01")
+    assert usage_by(every_day, "day")["2020-01-01"] == Usage(1, 0, 1, 0)
+
+    [doubtful] = low_confidence_answers(store.database, below=0.1, limit=10)
+    assert doubtful.message_id == "a2" and doubtful.citations == (CITATION,)
+    [disliked] = rated_answers(store.database, rating="down", limit=10)
+    assert disliked.message_id == "a1" and disliked.answer == "Answer a1 [1]"
+    assert disliked.rating is not None and disliked.rating.comment == "wrong year"
+    assert disliked.citations[0].quote == CITATION.quote

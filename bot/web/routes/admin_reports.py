@@ -5,15 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from bot.web.admin_schemas import (
+from bot import reports
+from bot.answering.abstention_model import shipped_model
+from bot.web.deps import AdminDep, KnowledgeBaseDep, StateDep, StoreDep
+from bot.web.errors import error_responses
+from bot.web.report_schemas import (
     FeedbackList,
     FeedbackPublic,
+    ReviewedAnswerPublic,
     StatsPublic,
     UnansweredGroupPublic,
     UnansweredReport,
 )
-from bot.web.deps import AdminDep, KnowledgeBaseDep, StoreDep
-from bot.web.errors import error_responses
 from bot.web.unanswered import Question, group_questions
 
 router = APIRouter(
@@ -25,34 +28,65 @@ router = APIRouter(
 
 
 @router.get("/stats")
-async def stats(knowledge_base: KnowledgeBaseDep, store: StoreDep) -> StatsPublic:
-    """Count documents, chunks, answered and unanswered questions, and feedback."""
+async def stats(
+    knowledge_base: KnowledgeBaseDep,
+    store: StoreDep,
+    days: int = Query(default=30, ge=1, le=366, description="Days the breakdowns cover"),
+) -> StatsPublic:
+    """Count documents, chunks, questions and feedback, by day, language and channel."""
     documents = await run_in_threadpool(knowledge_base.documents)
     chunks = await run_in_threadpool(knowledge_base.chunk_count)
     counts = await run_in_threadpool(store.stats)
-    return StatsPublic.from_counts(documents=len(documents), chunks=chunks, store=counts)
+    first_day = reports.since(days)
+    rows = await run_in_threadpool(reports.usage_rows, store.database, first_day=first_day)
+    return StatsPublic.from_counts(
+        documents=len(documents),
+        chunks=chunks,
+        store=counts,
+        since=first_day,
+        breakdowns={key: reports.usage_by(rows, key) for key in ("day", "language", "channel")},
+    )
 
 
 @router.get("/feedback")
 async def feedback(store: StoreDep, limit: int = Query(default=200, ge=1, le=1000)) -> FeedbackList:
-    """List readers' ratings of answers, newest first."""
-    records = await run_in_threadpool(store.feedback, limit)
-    return FeedbackList(feedback=[FeedbackPublic.from_record(r) for r in records])
+    """List readers' ratings with the answers they rated, newest first."""
+    rated = await run_in_threadpool(reports.rated_answers, store.database, rating=None, limit=limit)
+    return FeedbackList(feedback=[FeedbackPublic.from_reviewed(r) for r in rated])
 
 
 @router.get("/unanswered")
 async def unanswered(
     knowledge_base: KnowledgeBaseDep,
     store: StoreDep,
+    state: StateDep,
     limit: int = Query(default=1000, ge=1, le=5000),
+    below: float | None = Query(
+        default=None,
+        ge=0,
+        le=1,
+        description="Confidence under which an answer is listed (default: the threshold "
+        "of the calibrated abstention, VNPOS_ABSTAIN_THRESHOLD or the shipped model's)",
+    ),
 ) -> UnansweredReport:
-    """Group the questions the assistant could not answer, most recently asked first."""
+    """Group the questions not answered; list answers given with low confidence or rated 👎."""
     records = await run_in_threadpool(store.unanswered, limit)
     questions = [Question(r.question, r.language, r.created_at, r.reason) for r in records]
     groups = await run_in_threadpool(
         group_questions, questions, knowledge_base.embedder.embed_queries
     )
+    configured = state.settings.abstain_threshold
+    threshold = below if below is not None else configured or shipped_model().threshold
+    doubtful = await run_in_threadpool(
+        reports.low_confidence_answers, store.database, below=threshold, limit=limit
+    )
+    disliked = await run_in_threadpool(
+        reports.rated_answers, store.database, rating="down", limit=limit
+    )
     return UnansweredReport(
         questions=len(questions),
         groups=[UnansweredGroupPublic.from_group(g) for g in groups],
+        low_confidence_below=threshold,
+        low_confidence=[ReviewedAnswerPublic.from_reviewed(r) for r in doubtful],
+        disliked=[ReviewedAnswerPublic.from_reviewed(r) for r in disliked],
     )

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from bot.reports import rated_answers
 from bot.runtime import Services
 from bot.telegram import BotRunner
 from tests.bot.telegram.fake_bot_api import FakeBotApi, visible_text
@@ -37,7 +38,8 @@ async def test_english_question_gets_cited_answer_link_buttons_and_ratings(
     assert [button.get("url") for button in buttons(edited)] == links  # rating buttons gone
     [thanks] = fake_api.calls_of("answerCallbackQuery", since=ann.mark)
     assert thanks.params["text"] == "Thank you for your feedback!"
-    stored = [f for f in bot_services.store.feedback() if f.message_id == state.answer_id]
+    rated = rated_answers(bot_services.store.database, rating=None, limit=100)
+    stored = [f.rating for f in rated if f.message_id == state.answer_id and f.rating]
     assert [(f.rating, f.channel) for f in stored] == [("up", "telegram")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.answering.models import AskResponse
+from bot.answering.models import AskResponse, Citation
 from tests.bot.web.conftest import ADMIN, Sites, WebApi
 from tests.conftest import CORPUS
 from tests.editions import STATEMENT_EN, STATEMENT_VI
@@ -21,6 +21,16 @@ Ngày 5/3/2024, Sở Thông tin và Truyền thông Bà Rịa - Vũng Tàu tổ 
 chương trình bảo tồn rùa biển xanh tại Vườn quốc gia Côn Đảo tới bạn bè quốc tế. Chương trình
 đã thả về biển hơn 28.000 rùa con trong năm 2023.
 """
+CITED = Citation(
+    n=1,
+    doc_id="seeds/003_f689955a8045994b",
+    title="Hợp tác",
+    publisher=None,
+    published=None,
+    url=None,
+    source="seeds/003_f689955a8045994b",
+    quote="Hiện tại, Cục đang duy trì trang vmusic.vn hợp tác với tập đoàn Naver Hàn Quốc.",
+)
 
 
 def admin_get(api: WebApi, path: str, **kwargs: object) -> httpx.Response:
@@ -163,6 +173,51 @@ def test_stats_count_documents_chunks_questions_and_feedback(web_api: WebApi) ->
     assert body["documents"] >= 5 and body["chunks"] > 0
     assert set(body["questions"]) == {"answered", "unanswered"}
     assert set(body["feedback"]) == {"up", "down"}
+
+
+def _recorded(api: WebApi, message_id: str, *, channel: str, confidence: float) -> None:
+    api.services.store.record_answer(
+        response=AskResponse(
+            answer=f"Answer {message_id} [1]",
+            language="fr",
+            answered=True,
+            conversation_id=message_id,
+            message_id=message_id,
+            citations=[CITED],
+            confidence=confidence,
+        ),
+        question=f"Question {message_id}?",
+        channel=channel,
+        mode="extractive",
+        latency_ms=1.0,
+    )
+
+
+def test_reports_show_usage_by_channel_and_the_answers_to_review_with_their_quotes(
+    web_api: WebApi,
+) -> None:
+    _recorded(web_api, "review-sure", channel="widget", confidence=0.95)
+    _recorded(web_api, "review-unsure", channel="telegram", confidence=0.01)
+    rated = {"message_id": "review-sure", "rating": "down", "comment": "pas la bonne date"}
+    assert httpx.post(f"{web_api.url}/api/feedback", json=rated, timeout=30).status_code == 201
+
+    stats = admin_get(web_api, "/api/admin/stats", params={"days": 7}).json()
+    channels = {u["key"]: u for u in stats["by_channel"]}
+    assert channels["widget"]["answered"] >= 1 and channels["widget"]["down"] >= 1
+    assert channels["telegram"]["answered"] >= 1
+    assert {u["key"] for u in stats["by_language"]} >= {"fr"}
+    assert stats["by_day"][-1]["key"] >= stats["since"]
+
+    report = admin_get(web_api, "/api/admin/unanswered").json()
+    unsure = [a for a in report["low_confidence"] if a["message_id"] == "review-unsure"]
+    assert unsure and unsure[0]["citations"][0]["quote"] == CITED.quote
+    assert not any(a["message_id"] == "review-sure" for a in report["low_confidence"])
+    [disliked] = [a for a in report["disliked"] if a["message_id"] == "review-sure"]
+    assert disliked["comment"] == "pas la bonne date" and disliked["answer"].startswith("Answer")
+
+    feedback = admin_get(web_api, "/api/admin/feedback").json()["feedback"]
+    [row] = [f for f in feedback if f["message_id"] == "review-sure"]
+    assert row["question"] == "Question review-sure?" and row["citations"][0]["n"] == 1
 
 
 def test_unanswered_questions_are_grouped_by_similarity(web_api: WebApi) -> None:
