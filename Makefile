@@ -25,8 +25,12 @@ run: model
 	$(BIN)/vnpos ingest corpus/
 	$(BIN)/vnpos serve
 
+# Chromium for the widget tests, and axe-core (npm) for their accessibility checks.
+AXE := .cache/node/node_modules/axe-core/axe.min.js
 browser:
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@command -v npm >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; }
+	@test -f $(AXE) || npm install --prefix .cache/node --no-save --no-audit --no-fund --loglevel=error axe-core@4.10.3
 
 # Redis and Postgres, for the tests of replicas (each test starts its own server).
 services:
@@ -61,4 +65,4 @@ eval: model
 	$(BIN)/vnpos eval $(SHARED)/eval/seed_questions.jsonl
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .cache .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.config import KnowledgeBaseConfig
@@ -18,6 +18,18 @@ def _split_commas(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+class WidgetKey(BaseModel):
+    """One widget key: the sites that may embed it and what the widget says on opening.
+
+    ``greeting`` and ``examples`` are one text (or list) for every language, or a mapping
+    from language code to it; languages not given get the catalogue's own.
+    """
+
+    origins: list[str]
+    greeting: str | dict[str, str] | None = None
+    examples: list[str] | dict[str, list[str]] | None = None
 
 
 class Settings(BaseSettings):
@@ -75,7 +87,7 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
 
     admin_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
-    widget_keys: Annotated[dict[str, list[str]], NoDecode] = Field(default_factory=dict)
+    widget_keys: Annotated[dict[str, WidgetKey], NoDecode] = Field(default_factory=dict)
     rate_limit_ip_per_min: float = 30.0  # public API requests per client IP and minute; 0: off
     rate_limit_key_per_min: float = 600.0  # public API requests per widget key and minute; 0: off
     max_request_kb: int = 64  # largest request body except admin document uploads
@@ -136,11 +148,14 @@ class Settings(BaseSettings):
     def _widget_keys(cls, value: object) -> object:
         if isinstance(value, str):
             try:
-                return json.loads(value)
+                value = json.loads(value)
             except json.JSONDecodeError as exc:
                 raise ValueError(
                     'VNPOS_WIDGET_KEYS must be a JSON object such as {"key": ["https://site"]}'
                 ) from exc
+        if isinstance(value, dict):
+            # The short form lists a key's origins only.
+            return {k: {"origins": v} if isinstance(v, list) else v for k, v in value.items()}
         return value
 
     @model_validator(mode="after")

@@ -1,12 +1,10 @@
-"""The bot's own words in each interface language, loaded from ``locales/LANG.yaml``."""
+"""The bot's own words in each interface language, from the app's message catalogue."""
 
 from __future__ import annotations
 
 import html
-from functools import cache
-from pathlib import Path
 
-import yaml
+from bot import catalogue
 
 LANGUAGES = ("en", "vi", "fr", "zh", "ru")
 DEFAULT_LANGUAGE = "en"
@@ -18,14 +16,6 @@ LANGUAGE_NAMES = {
     "zh": "中文",
     "ru": "Русский",
 }
-_LOCALES = Path(__file__).with_name("locales")
-
-
-@cache
-def _locale(language: str) -> dict[str, dict[str, str]]:
-    with (_LOCALES / f"{language}.yaml").open(encoding="utf-8") as file:
-        loaded: dict[str, dict[str, str]] = yaml.safe_load(file)
-    return loaded
 
 
 def supported_language(code: str | None) -> str | None:
@@ -38,7 +28,8 @@ def supported_language(code: str | None) -> str | None:
 
 def command_descriptions(language: str) -> dict[str, str]:
     """Return the bot commands and their descriptions in ``language``."""
-    return _locale(language)["commands"]
+    commands: dict[str, str] = catalogue.section(language, "telegram")["commands"]
+    return commands
 
 
 def text(language: str, key: str, /, **values: object) -> str:
@@ -46,13 +37,13 @@ def text(language: str, key: str, /, **values: object) -> str:
 
     Args:
         language: An interface language from :data:`LANGUAGES`.
-        key: The message's name in the locale files.
+        key: The message's name in the catalogue.
         **values: Plain-text values for the template's fields; they are escaped here so
             that nothing from users or documents can inject markup.
 
     Returns:
         The message as Telegram HTML.
     """
-    messages = _locale(language if language in LANGUAGES else DEFAULT_LANGUAGE)["messages"]
-    template = messages.get(key) or _locale(DEFAULT_LANGUAGE)["messages"][key]
+    shown = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    template: str = catalogue.section(shown, "telegram")["messages"][key]
     return template.format(**{name: html.escape(str(value)) for name, value in values.items()})

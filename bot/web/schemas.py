@@ -80,3 +80,11 @@ class FeedbackReceipt(BaseModel):
 
     recorded: Literal[True] = True
     message_id: str
+
+
+class WidgetIntro(BaseModel):
+    """What the widget says when it opens: a greeting and example questions."""
+
+    language: str
+    greeting: str
+    examples: list[str]

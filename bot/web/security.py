@@ -16,10 +16,13 @@ Widget policy (the public API: ask, ask/stream, feedback, search):
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 from starlette.datastructures import Headers
+
+from bot.settings import WidgetKey
 
 WIDGET_KEY_HEADER = "X-Widget-Key"
 
@@ -103,8 +106,13 @@ class Caller:
 class WidgetPolicy:
     """Widget keys and the web origins each may be used from."""
 
-    def __init__(self, keys: dict[str, list[str]]) -> None:
-        self._keys = {key: {_normalise(o) for o in origins} for key, origins in keys.items()}
+    def __init__(self, keys: Mapping[str, WidgetKey]) -> None:
+        self._keys = {key: {_normalise(o) for o in spec.origins} for key, spec in keys.items()}
+        self._specs = dict(keys)
+
+    def spec(self, key: str | None) -> WidgetKey | None:
+        """Return what is configured for ``key`` (None for no key or an unknown one)."""
+        return self._specs.get(key) if key else None
 
     @property
     def open(self) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
 
 import bot.web.app as app_module
 from bot.runtime import Services
@@ -24,6 +25,22 @@ from tests.servers import free_port, serve_app
 ADMIN_KEY = "admin-key-for-tests"
 WIDGET_KEY = "widget-key-for-tests"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+# What the test site's widget key says on opening, in French (other languages: the catalogue).
+KEY_GREETING_FR = "Bonjour ! Le service de presse répond à vos questions."
+KEY_EXAMPLES_FR = [
+    "Qu'est-ce que le site vmusic.vn ?",
+    "Qui dirige la Commission centrale de propagande ?",
+]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -98,7 +115,13 @@ def web_api(
         model_dir=MODEL_CACHE,
         _env_file=None,
         admin_api_keys=[ADMIN_KEY],
-        widget_keys={WIDGET_KEY: [sites.allowed.origin]},
+        widget_keys={
+            WIDGET_KEY: {
+                "origins": [sites.allowed.origin],
+                "greeting": {"fr": KEY_GREETING_FR},
+                "examples": {"fr": KEY_EXAMPLES_FR},
+            }
+        },
         rate_limit_ip_per_min=0,
         rate_limit_key_per_min=0,
         max_file_mb=0.2,
@@ -128,3 +151,39 @@ def services_never_load() -> Iterator[threading.Event]:
             yield gate
         finally:
             gate.set()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium (skipped where it is not installed).
+
+    Per module: Playwright's sync API holds an event loop open, which the asyncio tests
+    of other modules cannot share.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context at a small phone's size."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def open_api(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app as `make run` serves it: no widget keys configured."""
+    data_dir = tmp_path_factory.mktemp("open") / "data"
+    shutil.copytree(seeded_data_dir, data_dir)
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=data_dir, model_dir=MODEL_CACHE, _env_file=None, rate_limit_ip_per_min=0
+    )
+    with serve_app(create_app(settings), settings=settings) as url:
+        yield url

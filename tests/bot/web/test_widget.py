@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from bot.answering.translation import CachedTranslator, LibreTranslate
 from bot.settings import Settings
@@ -17,24 +15,15 @@ from retrieval.embedding import Embedder
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
 from tests.bot.answering.fake_translate import Translations
 from tests.bot.answering.fake_translate import create_app as create_translator
-from tests.bot.web.conftest import ADMIN, WIDGET_KEY, Sites, WebApi
+from tests.bot.web.conftest import ADMIN, KEY_GREETING_FR, WIDGET_KEY, Sites, WebApi
 from tests.bot.web.test_ask_api import QUESTION_FR, VMUSIC_DOC
+from tests.bot.web.widget_pages import ask, embed, host_page, open_widget
 from tests.conftest import CORPUS, MODEL_CACHE, REPO
 from tests.editions import STATEMENT_EN, STATEMENT_VI, write
 from tests.servers import serve_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AGGRESSIVE_CSS = (
     "* { display: block !important; color: red !important; font-size: 30px !important;"
     " padding: 20px !important; border: 3px solid lime !important; box-sizing: content-box; }"
@@ -42,54 +31,6 @@ AGGRESSIVE_CSS = (
     " button, textarea, details, summary { all: unset !important; display: block !important; }"
 )
 STYLED = ["launcher", "panel", "header", "title", "log", "form", "textarea", "send"]
-
-
-def host_page(site: Sites, api: str, name: str, *, css: str = "", lang: str = "fr") -> str:
-    return site.allowed.page(name, _html(api, css, lang))
-
-
-def _html(api: str, css: str, lang: str) -> str:
-    return (
-        f"<!doctype html><html><head><meta charset='utf-8'><style>{css}</style></head><body>"
-        f"<h1>Une page d'accueil</h1><p>Texte de la page.</p>"
-        f"<script src='{api}/widget.js' data-key='{WIDGET_KEY}' data-lang='{lang}' async>"
-        f"</script></body></html>"
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-LABELS = {
-    "fr": {"open": "Ouvrir l'assistant", "input": "Votre question"},
-    "en": {"open": "Open the assistant", "input": "Your question"},
-}
-
-
-def open_widget(page: Page, url: str, lang: str = "fr") -> None:
-    page.goto(url)
-    page.get_by_role("button", name=LABELS[lang]["open"]).click()
-    expect(page.get_by_role("textbox", name=LABELS[lang]["input"])).to_be_focused()
-
-
-def ask(page: Page, question: str, lang: str = "fr") -> None:
-    page.get_by_role("textbox", name=LABELS[lang]["input"]).fill(question)
-    page.keyboard.press("Enter")
 
 
 def test_a_french_question_streams_an_answer_whose_citation_opens_its_quote(
@@ -101,14 +42,14 @@ def test_a_french_question_streams_an_answer_whose_citation_opens_its_quote(
     assert streamed.value.headers["x-widget-key"] == WIDGET_KEY
     assert streamed.value.response().headers["content-type"].startswith("text/event-stream")
 
-    answer = page.locator("li.msg.bot").last
+    answer = page.locator(".msg.bot").last
     expect(answer.locator("details").first).to_be_attached(timeout=60_000)
     expect(answer).to_contain_text("Naver")
     title = web_api.services.knowledge_base.document(VMUSIC_DOC).meta.title
     citation = answer.locator("details", has_text=title).first
-    expect(citation.locator("blockquote")).not_to_be_visible()
+    expect(citation.locator("blockquote").first).not_to_be_visible()
     citation.locator("summary").click()
-    quote = citation.locator("blockquote")
+    quote = citation.locator("blockquote").first
     expect(quote).to_be_visible()
     document_text = (CORPUS / "seeds" / f"{VMUSIC_DOC.split('/')[1]}.txt").read_text()
     assert " ".join(quote.inner_text().split()) in " ".join(document_text.split())
@@ -128,9 +69,9 @@ def test_a_french_question_streams_an_answer_whose_citation_opens_its_quote(
 
     page.reload()
     page.get_by_role("button", name="Ouvrir l'assistant").click()
-    expect(page.locator("li.msg.user")).to_have_count(1)
-    expect(page.locator("li.msg.user")).to_contain_text(QUESTION_FR)
-    expect(page.locator("li.msg.bot details").first).to_be_attached()
+    expect(page.locator(".msg.user")).to_have_count(1)
+    expect(page.locator(".msg.user")).to_contain_text(QUESTION_FR)
+    expect(page.locator(".msg.bot details").first).to_be_attached()
 
 
 def test_glosses_show_beside_the_quotes_not_inside_them(
@@ -142,7 +83,7 @@ def test_glosses_show_beside_the_quotes_not_inside_them(
         "Que demande le chef de la Commission centrale de propagande "
         "pour le second semestre 2023 ?",
     )
-    answer = page.locator("li.msg.bot").last
+    answer = page.locator(".msg.bot").last
     glossary = answer.locator(".glossary").first
     expect(glossary).to_be_visible(timeout=60_000)
     expect(glossary).to_contain_text("Glossaire: ")
@@ -172,24 +113,12 @@ def test_machine_translations_are_labelled_in_the_api_and_the_widget(
 
         open_widget(page, host_page(sites, web_api.url, "translated.html", lang="en"), "en")
         ask(page, question, "en")
-        answer = page.locator("li.msg.bot").last
+        answer = page.locator(".msg.bot").last
         translation = answer.locator(".translation").first
         expect(translation).to_be_visible(timeout=60_000)
         expect(translation).to_contain_text("Machine translation")
         expect(translation).to_contain_text(f"(EN) {citation['quote'][:40]}")
         expect(answer.locator("blockquote").first).not_to_be_visible()  # the original, on demand
-
-
-@pytest.fixture(scope="module")
-def open_api(seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app as `make run` serves it: no widget keys configured."""
-    data_dir = tmp_path_factory.mktemp("open") / "data"
-    shutil.copytree(seeded_data_dir, data_dir)
-    settings = Settings(  # type: ignore[call-arg]
-        data_dir=data_dir, model_dir=MODEL_CACHE, _env_file=None, rate_limit_ip_per_min=0
-    )
-    with serve_app(create_app(settings), settings=settings) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -221,14 +150,14 @@ def test_an_official_edition_is_read_first_and_its_original_is_on_demand(
     url = sites.other.page("editions.html", f"<!doctype html><html><body>{tag}</body></html>")
     open_widget(page, url, "en")
     ask(page, "How many search and rescue agreements did Viet Nam sign in 2023?", "en")
-    answer = page.locator("li.msg.bot").last
+    answer = page.locator(".msg.bot").last
     translation = answer.locator(".translation").first
     expect(translation).to_be_visible(timeout=60_000)
     expect(translation).to_contain_text("Official translation")
     expect(translation).to_contain_text("47 cooperation agreements")
     source = answer.locator("details").first
     expect(source.locator("summary")).to_contain_text(STATEMENT_EN.split("\n", 1)[0])
-    original = source.locator("blockquote")
+    original = source.locator("blockquote").first
     expect(original).not_to_be_visible()
     source.locator("summary").click()
     expect(source.locator("b.original")).to_have_text("Original")
@@ -243,7 +172,7 @@ def test_the_readmes_embed_works_cross_origin_with_no_keys_configured(
     url = sites.other.page("readme.html", f"<!doctype html><html><body>{tag}</body></html>")
     open_widget(page, url, "en")
     ask(page, "Who heads the Central Propaganda Commission?", "en")
-    answer = page.locator("li.msg.bot").last
+    answer = page.locator(".msg.bot").last
     expect(answer.locator("details").first).to_be_attached(timeout=60_000)
     expect(answer).not_to_contain_text("not allowed")
 
@@ -262,7 +191,7 @@ def test_keyboard_escape_closes_and_returns_focus(
 def test_a_page_from_an_origin_not_allowed_shows_a_refusal(
     page: Page, web_api: WebApi, sites: Sites
 ) -> None:
-    url = sites.other.page("other.html", _html(web_api.url, "", "fr"))
+    url = sites.other.page("other.html", embed(web_api.url))
     open_widget(page, url)
     ask(page, "Bonjour ?")
     alert = page.get_by_role("alert")
@@ -273,7 +202,7 @@ def test_a_page_from_an_origin_not_allowed_shows_a_refusal(
 def test_an_unknown_key_shows_the_servers_refusal(
     page: Page, web_api: WebApi, sites: Sites
 ) -> None:
-    html = _html(web_api.url, "", "en").replace(WIDGET_KEY, "not-a-key")
+    html = embed(web_api.url, key="not-a-key", lang="en")
     open_widget(page, sites.allowed.page("badkey.html", html), "en")
     ask(page, "Hello?", "en")
     alert = page.get_by_role("alert")
@@ -303,11 +232,13 @@ def test_aggressive_host_css_does_not_change_the_widget(
     page: Page, web_api: WebApi, sites: Sites
 ) -> None:
     open_widget(page, host_page(sites, web_api.url, "calm.html"))
+    expect(page.locator(".greeting")).to_contain_text(KEY_GREETING_FR)
     calm, calm_shot = styles(page), panel_pixels(page)
     box = page.locator("[data-vnpos-widget]").bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
 
     open_widget(page, host_page(sites, web_api.url, "loud.html", css=AGGRESSIVE_CSS))
+    expect(page.locator(".greeting")).to_contain_text(KEY_GREETING_FR)
     assert page.evaluate("document.styleSheets.length") == 1
     assert styles(page) == calm
     assert panel_pixels(page) == calm_shot

@@ -1,0 +1,67 @@
+"""What the widget says on opening, per key and language, and the strings it is served with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import yaml
+
+from bot import catalogue
+from tests.bot.web.conftest import KEY_EXAMPLES_FR, KEY_GREETING_FR, WIDGET_KEY, Sites, WebApi
+
+
+def intro(web_api: WebApi, lang: str, **headers: str) -> dict[str, object]:
+    response = httpx.get(
+        f"{web_api.url}/api/widget/intro", params={"lang": lang}, headers=headers, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_a_key_greets_in_its_own_words_where_it_has_them(web_api: WebApi, sites: Sites) -> None:
+    allowed = {"Origin": sites.allowed.origin, "X-Widget-Key": WIDGET_KEY}
+    assert intro(web_api, "fr-CA", **allowed) == {
+        "language": "fr",
+        "greeting": KEY_GREETING_FR,
+        "examples": KEY_EXAMPLES_FR,
+    }
+    german = catalogue.section("de", "widget")
+    assert intro(web_api, "de", **allowed) == {
+        "language": "de",
+        "greeting": german["greeting"],
+        "examples": german["examples"],
+    }
+
+
+def test_a_language_the_catalogue_lacks_gets_english(web_api: WebApi) -> None:
+    assert intro(web_api, "pt-BR")["language"] == "en"
+    assert intro(web_api, "pt-BR")["examples"] == catalogue.section("en", "widget")["examples"]
+
+
+def test_an_origin_the_key_does_not_allow_is_refused(web_api: WebApi, sites: Sites) -> None:
+    response = httpx.get(
+        f"{web_api.url}/api/widget/intro",
+        headers={"Origin": sites.other.origin, "X-Widget-Key": WIDGET_KEY},
+        timeout=30,
+    )
+    assert response.status_code == 403
+    assert "not allowed" in response.json()["detail"]
+
+
+def test_the_script_carries_every_catalogue_language_and_no_placeholder(web_api: WebApi) -> None:
+    script = httpx.get(f"{web_api.url}/widget.js", timeout=30).text
+    assert "/*" + "CATALOGUE*/" not in script and "/*" + "CSS*/" not in script
+    for language in ("en", "vi", "fr", "zh", "ru", "es", "de", "ja", "ko", "ar"):
+        assert catalogue.section(language, "widget")["retry"] in script
+    assert "--vnpos-accent" in script
+
+
+def test_every_language_has_every_widget_string() -> None:
+    english = set(catalogue.section("en", "widget"))
+    for language, strings in catalogue.sections("widget").items():
+        path = Path(catalogue.__file__).with_name("locales") / f"{language}.yaml"
+        own = yaml.safe_load(path.read_text(encoding="utf-8"))["widget"]
+        assert set(own) == english, language
+        assert len(strings["examples"]) >= 3, language
