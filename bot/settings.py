@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     # not public (intranet sources); everything else private is refused.
     url_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    llm_provider: Literal["none", "openai", "ollama"] = "none"
+    # "none", or a name in bot.answering.llm.LLM_PROVIDERS: "openai" (any OpenAI-compatible
+    # server), "ollama", or one a plugin registers.
+    llm_provider: str = "none"
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None

@@ -7,7 +7,7 @@ plain text and our ``LlmError``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
@@ -68,43 +68,63 @@ class ChatClient:
             raise _converted(exc) from exc
 
 
+ChatModelFactory = Callable[["Settings"], BaseChatModel]
+# Provider name (VNPOS_LLM_PROVIDER) -> what builds its langchain chat model from Settings.
+LLM_PROVIDERS: dict[str, ChatModelFactory] = {}
+
+
+def llm_provider(name: str) -> Callable[[ChatModelFactory], ChatModelFactory]:
+    """Register a chat model factory under ``name``: ``@llm_provider("mine")``."""
+
+    def register(factory: ChatModelFactory) -> ChatModelFactory:
+        LLM_PROVIDERS[name] = factory
+        return factory
+
+    return register
+
+
+@llm_provider("openai")
+def _openai(settings: Settings) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    # OpenAI-compatible servers without keys (vLLM, llama.cpp) still need a value.
+    return ChatOpenAI(
+        model=settings.llm_model or "",
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key or SecretStr("none"),
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+        temperature=0,
+    )
+
+
+@llm_provider("ollama")
+def _ollama(settings: Settings) -> BaseChatModel:
+    from langchain_ollama import ChatOllama
+
+    return ChatOllama(
+        model=settings.llm_model or "",
+        base_url=settings.llm_base_url,
+        client_kwargs={"timeout": settings.llm_timeout_s},
+        temperature=0,
+    )
+
+
 def build_chat_client(settings: Settings) -> ChatClient:
-    """Return a client for the provider of ``settings`` (openai-compatible or ollama).
+    """Return a client for the registered provider named by ``settings``.
 
     Raises:
-        LlmError: The provider is "none" or lacks a model name.
+        LlmError: The provider is "none" or unknown, or no model name is set.
     """
-    if settings.llm_provider == "none" or not settings.llm_model:
+    factory = LLM_PROVIDERS.get(settings.llm_provider)
+    if factory is None or not settings.llm_model:
+        known = ", ".join(sorted(LLM_PROVIDERS))
         raise LlmError(
-            "VNPOS_LLM_PROVIDER must be openai or ollama with VNPOS_LLM_MODEL set; "
+            f"VNPOS_LLM_PROVIDER must be one of {known} with VNPOS_LLM_MODEL set; "
             f"got provider {settings.llm_provider!r} and model {settings.llm_model!r}"
         )
-    timeout = settings.llm_timeout_s
-    model: BaseChatModel
-    if settings.llm_provider == "openai":
-        from langchain_openai import ChatOpenAI
-
-        # OpenAI-compatible servers without keys (vLLM, llama.cpp) still need a value.
-        api_key = settings.llm_api_key or SecretStr("none")
-        model = ChatOpenAI(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=api_key,
-            timeout=timeout,
-            max_retries=0,
-            temperature=0,
-        )
-    else:
-        from langchain_ollama import ChatOllama
-
-        model = ChatOllama(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            client_kwargs={"timeout": timeout},
-            temperature=0,
-        )
     name = f"{settings.llm_provider}:{settings.llm_model}"
-    return ChatClient(model, timeout_s=timeout, name=name)
+    return ChatClient(factory(settings), timeout_s=settings.llm_timeout_s, name=name)
 
 
 def _messages(prompt: Prompt) -> list[BaseMessage]:
