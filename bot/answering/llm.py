@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Callable
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
@@ -68,6 +69,7 @@ class ChatClient:
             raise _converted(exc) from exc
 
 
+PLUGIN_GROUP = "vnpos.llm"
 ChatModelFactory = Callable[["Settings"], BaseChatModel]
 # Provider name (VNPOS_LLM_PROVIDER) -> what builds its langchain chat model from Settings.
 LLM_PROVIDERS: dict[str, ChatModelFactory] = {}
@@ -116,6 +118,8 @@ def build_chat_client(settings: Settings) -> ChatClient:
     Raises:
         LlmError: The provider is "none" or unknown, or no model name is set.
     """
+    if settings.llm_provider not in LLM_PROVIDERS:
+        _load_plugins()
     factory = LLM_PROVIDERS.get(settings.llm_provider)
     if factory is None or not settings.llm_model:
         known = ", ".join(sorted(LLM_PROVIDERS))
@@ -125,6 +129,12 @@ def build_chat_client(settings: Settings) -> ChatClient:
         )
     name = f"{settings.llm_provider}:{settings.llm_model}"
     return ChatClient(factory(settings), timeout_s=settings.llm_timeout_s, name=name)
+
+
+def _load_plugins() -> None:
+    """Import the installed packages that declare providers (entry points ``vnpos.llm``)."""
+    for entry_point in entry_points(group=PLUGIN_GROUP):
+        entry_point.load()
 
 
 def _messages(prompt: Prompt) -> list[BaseMessage]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -41,3 +43,24 @@ def test_an_unknown_provider_or_a_missing_model_names_the_known_ones(
 ) -> None:
     with pytest.raises(LlmError, match="must be one of ollama, openai with VNPOS_LLM_MODEL set"):
         build_chat_client(settings(provider, model))
+
+
+def test_an_installed_plugin_is_found_by_its_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(llm, "LLM_PROVIDERS", dict(llm.LLM_PROVIDERS))
+    (tmp_path / "vnpos_planted.py").write_text(
+        "from langchain_core.language_models.fake_chat_models import FakeListChatModel\n"
+        "from bot.answering.llm import llm_provider\n\n"
+        "@llm_provider('planted')\n"
+        "def planted(settings):\n"
+        "    return FakeListChatModel(responses=['from the plugin'])\n"
+    )
+    info = tmp_path / "vnpos_planted-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: vnpos-planted\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[vnpos.llm]\nplanted = vnpos_planted\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    client = build_chat_client(settings("planted"))
+    assert client.complete(Prompt(system="s", user="u")) == "from the plugin"
