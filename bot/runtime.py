@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.chat import AnswerSlots, Chats
 from bot.settings import Settings
 from bot.store import AppStore
 
@@ -87,6 +88,7 @@ class Services:
     knowledge_base: KnowledgeBase
     store: AppStore
     answerer: Answerer
+    chats: Chats
 
     def close(self) -> None:
         """Close the store and the knowledge base."""
@@ -104,16 +106,17 @@ def open_services(
     from bot.answering import Answerer, build_chat_client
     from bot.answering.translation import build_translator
 
+    # A provider that does not exist is a setting to fix: say so before loading the model.
+    chat_client = None
+    if settings.llm_provider != "none":
+        chat_client = build_chat_client(settings)
+        log.info("answers are written by %s and checked against the sources", chat_client.name)
+    translator = build_translator(settings, chat_client)
+    if translator is not None:
+        log.info("quotes are machine-translated by %s, labelled and checked", translator.name)
     knowledge_base = open_knowledge_base(settings, role=role, on_wait=on_wait)
     try:
         store = AppStore(settings.app_database_url)
-        chat_client = None
-        if settings.llm_provider != "none":
-            chat_client = build_chat_client(settings)
-            log.info("answers are written by %s and checked against the sources", chat_client.name)
-        translator = build_translator(settings, chat_client)
-        if translator is not None:
-            log.info("quotes are machine-translated by %s, labelled and checked", translator.name)
     except BaseException:
         knowledge_base.close()
         raise
@@ -125,4 +128,5 @@ def open_services(
         policy=policy,
         translator=translator,
     )
-    return Services(settings, knowledge_base, store, answerer)
+    chats = Chats(answerer, slots=AnswerSlots(settings.max_concurrent_answers))
+    return Services(settings, knowledge_base, store, answerer, chats)

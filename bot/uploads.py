@@ -12,6 +12,7 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
+from retrieval.errors import VnposError
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.loaders import Source
 from retrieval.types import IngestReport
@@ -22,7 +23,7 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 _upload_lock = threading.Lock()
 
 
-class UploadTooLarge(Exception):
+class UploadTooLarge(VnposError):
     """An uploaded file is over the size cap."""
 
 

@@ -12,6 +12,10 @@ class VnposError(Exception):
     """Base class: the message says what was expected and what was received."""
 
 
+class ConfigurationError(VnposError):
+    """A setting must change: the message names it and says how to fix it."""
+
+
 class LoadError(VnposError):
     """A document could not be read: corrupt, empty, too large, unreachable, unsupported."""
 
@@ -42,5 +46,5 @@ class InconsistentStore(StoreError):
         super().__init__(message, dependency="registry")
 
 
-class EmbeddingModelError(VnposError):
+class EmbeddingModelError(ConfigurationError):
     """The embedding model could not be built or loaded."""

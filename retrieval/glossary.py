@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval.errors import VnposError
+
 GLOSSARY_SUFFIX = ".glossary.csv"
 MAX_GLOSSARY_BYTES = 2 * 1024 * 1024
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -29,7 +31,7 @@ def is_glossary(location: str) -> bool:
     return location.lower().endswith(GLOSSARY_SUFFIX)
 
 
-class GlossaryError(ValueError):
+class GlossaryError(VnposError):
     """A glossary file cannot be read at all (the message names the file and why)."""
 
 

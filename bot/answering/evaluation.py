@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.answering.models import AskRequest, AskResponse
+from retrieval.errors import VnposError
 
 
 class EvalItem(BaseModel):
@@ -26,7 +27,7 @@ class EvalItem(BaseModel):
     answers: list[str] = Field(default_factory=list, description="Gold answer texts, if known")
 
 
-class EvalFileError(ValueError):
+class EvalFileError(VnposError):
     """The evaluation file is not JSONL of evaluation items (the message says where)."""
 
 

@@ -16,13 +16,18 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import SecretStr
 
 from bot.answering.prompting import Prompt
+from retrieval.errors import ConfigurationError, VnposError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-class LlmError(Exception):
+class LlmError(VnposError):
     """The LLM gave no usable reply (unreachable, refused the request, malformed reply)."""
+
+
+class LlmSettingsError(LlmError, ConfigurationError):
+    """The settings name no provider that exists, or no model."""
 
 
 class LlmTimeout(LlmError):
@@ -123,7 +128,7 @@ def build_chat_client(settings: Settings) -> ChatClient:
     factory = LLM_PROVIDERS.get(settings.llm_provider)
     if factory is None or not settings.llm_model:
         known = ", ".join(sorted(LLM_PROVIDERS))
-        raise LlmError(
+        raise LlmSettingsError(
             f"VNPOS_LLM_PROVIDER must be one of {known} with VNPOS_LLM_MODEL set; "
             f"got provider {settings.llm_provider!r} and model {settings.llm_model!r}"
         )

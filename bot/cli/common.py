@@ -11,24 +11,23 @@ from pydantic import ValidationError
 from bot.logs import register_secrets
 from bot.settings import Settings
 from retrieval.database import database_password
-from retrieval.errors import EmbeddingModelError, VnposError
+from retrieval.errors import ConfigurationError, VnposError
 
 log = logging.getLogger(__name__)
 
 
-class SettingsError(VnposError):
+class SettingsError(ConfigurationError):
     """A VNPOS_* setting is malformed."""
 
 
 class VnposGroup(click.Group):
-    """A click group that prints a domain error as one line and exits 1 (settings: 2)."""
+    """A click group that prints any VnposError as one line: exit 2 for a setting, else 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; no traceback reaches the terminal."""
         try:
             return super().invoke(ctx)
-        except (SettingsError, EmbeddingModelError) as exc:
-            # A model that cannot be loaded is a setting to fix, like a malformed one.
+        except ConfigurationError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
         except VnposError as exc:

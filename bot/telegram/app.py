@@ -18,7 +18,7 @@ from telegram.ext import (
 from bot.telegram.addressing import AddressedToBot
 from bot.telegram.answers import FEEDBACK, SOURCES_PAGE
 from bot.telegram.context import CONTEXT_TYPES, BotApplication
-from bot.telegram.flood import ChatQueue, ChatRateLimiter
+from bot.telegram.flood import ChatRateLimiter
 from bot.telegram.handlers.admin_upload import URL_ONLY, ingest_url, refuse_upload, upload
 from bot.telegram.handlers.commands import (
     LANG,
@@ -34,16 +34,16 @@ from bot.telegram.handlers.errors import error_handler
 from bot.telegram.handlers.questions import answer, feedback
 from bot.telegram.i18n import DEFAULT_LANGUAGE, LANGUAGES, command_descriptions
 from bot.telegram.persistence import ChatStateStore, StorePersistence
+from retrieval.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from bot.runtime import Services
 
-# Updates of different chats are handled concurrently; ChatQueue keeps each chat in order.
+# Updates of different chats are handled concurrently; bot.chat.Chats keeps each in order.
 CONCURRENT_UPDATES = 64
-MAX_WAITING_PER_CHAT = 3
 
 
-class BotConfigError(ValueError):
+class BotConfigError(ConfigurationError):
     """The settings do not allow running the bot (no token, webhook without secret)."""
 
 
@@ -84,7 +84,6 @@ def build_application(services: Services) -> BotApplication:
         .build()
     )
     application.bot_data["services"] = services
-    application.bot_data["chat_queue"] = ChatQueue(MAX_WAITING_PER_CHAT)
     _add_handlers(application, admin_ids=settings.telegram_admin_ids)
     return application
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.answering.models import Citation
-from bot.telegram.flood import ChatQueue
+from bot.chat import ChatSession as ChatState
 from bot.telegram.i18n import DEFAULT_LANGUAGE, supported_language
 
 if TYPE_CHECKING:
     from bot.runtime import Services
-
-
-@dataclass
-class ChatState:
-    """A chat's conversation with the answerer and the sources of its last answer."""
-
-    conversation_id: str | None = None
-    answer_id: str | None = None
-    citations: list[Citation] = field(default_factory=list)
 
 
 @dataclass
@@ -39,11 +29,6 @@ class BotContext(CallbackContext[ExtBot[int], UserState, ChatState, dict[Any, An
     def services(self) -> Services:
         """Return the answerer, knowledge base, store and settings."""
         return cast("Services", self.bot_data["services"])
-
-    @property
-    def chat_queue(self) -> ChatQueue:
-        """Return the per-chat queue of questions."""
-        return cast(ChatQueue, self.bot_data["chat_queue"])
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, chat_data=ChatState, user_data=UserState)

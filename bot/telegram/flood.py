@@ -1,11 +1,8 @@
-"""Staying within Telegram's flood limits, and keeping one busy chat from slowing the rest."""
+"""Staying within Telegram's flood limits."""
 
 from __future__ import annotations
 
-import asyncio
-from collections import Counter
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -63,42 +60,3 @@ class ChatRateLimiter(AIORateLimiter):
         if chat_id not in self._chat_limiters:
             self._chat_limiters[chat_id] = AsyncLimiter(CHAT_BURST, CHAT_PERIOD_S)
         return self._chat_limiters[chat_id]
-
-
-class ChatQueue:
-    """Answer each chat's questions one at a time, with a bound on how many may wait.
-
-    A chat over its bound is told once to wait and its further questions are dropped, so
-    that a flooding user holds at most ``max_waiting`` of the bot's concurrent handlers.
-    """
-
-    def __init__(self, max_waiting: int) -> None:
-        self._max_waiting = max_waiting
-        self._waiting: Counter[int] = Counter()
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._told: set[int] = set()
-
-    def should_tell_busy(self, chat_id: int) -> bool:
-        """Return True the first time a chat is over its bound since it was last idle."""
-        if chat_id in self._told:
-            return False
-        self._told.add(chat_id)
-        return True
-
-    @asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[bool]:
-        """Wait for the chat's turn; yield False at once if too many questions are waiting."""
-        if self._waiting[chat_id] >= self._max_waiting:
-            yield False
-            return
-        self._waiting[chat_id] += 1
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        try:
-            async with lock:
-                yield True
-        finally:
-            self._waiting[chat_id] -= 1
-            if not self._waiting[chat_id]:
-                del self._waiting[chat_id]
-                del self._locks[chat_id]
-                self._told.discard(chat_id)

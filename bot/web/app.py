@@ -79,7 +79,6 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         ip_limiter=ip_limiter,
         key_limiter=key_limiter,
         shared_limits=shared_limits,
-        answer_slots=asyncio.Semaphore(max(1, settings.max_concurrent_answers)),
         proxies=TrustedProxies(settings.trusted_proxies),
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -10,6 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.answering import Answerer
+from bot.chat import Chats
 from bot.runtime import Services
 from bot.settings import Settings
 from bot.store import AppStore
@@ -36,7 +36,6 @@ class WebState:
     ip_limiter: Limiter
     key_limiter: Limiter
     shared_limits: SharedLimits | None
-    answer_slots: asyncio.Semaphore
     proxies: TrustedProxies
 
 
@@ -81,6 +80,11 @@ def get_store(services: ServicesDep) -> AppStore:
     return services.store
 
 
+def get_chats(services: ServicesDep) -> Chats:
+    """Return the chats: their turns and the answer slots every channel shares."""
+    return services.chats
+
+
 def get_answerer(services: ServicesDep) -> Answerer:
     """Return the answerer."""
     return services.answerer
@@ -89,6 +93,7 @@ def get_answerer(services: ServicesDep) -> Answerer:
 KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
 StoreDep = Annotated[AppStore, Depends(get_store)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+ChatsDep = Annotated[Chats, Depends(get_chats)]
 
 
 def _refuse(denied: AccessDenied) -> HTTPException:

@@ -23,11 +23,12 @@ from pydantic import SecretStr
 from starlette.datastructures import Headers
 
 from bot.settings import WidgetKey
+from retrieval.errors import VnposError
 
 WIDGET_KEY_HEADER = "X-Widget-Key"
 
 
-class AccessDenied(Exception):
+class AccessDenied(VnposError):
     """A request is refused; the message says why and is safe to show."""
 
     def __init__(self, message: str, *, status_code: int = 403) -> None:

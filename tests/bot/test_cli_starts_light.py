@@ -62,23 +62,37 @@ def test_a_malformed_setting_is_reported_without_loading_the_model() -> None:
 def test_a_bad_setting_for_docs_list_is_one_line_with_the_fix(
     setting: str, value: str, named: str, tmp_path
 ) -> None:
-    completed = subprocess.run(
-        [*vnpos_command(), "docs", "list"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "HF_HUB_OFFLINE": "1",
-            "VNPOS_DATA_DIR": str(tmp_path),
-            setting: value,
-        },
-    )
+    completed = _run_bare(["docs", "list"], VNPOS_DATA_DIR=str(tmp_path), **{setting: value})
     assert completed.returncode == 2, completed.stderr
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0]
     assert "Traceback" not in completed.stderr
     assert "'bundled'" in lines[0] or setting == "VNPOS_WIDGET_KEYS"
+
+
+def test_an_llm_provider_that_does_not_exist_is_one_line_naming_those_that_do(tmp_path) -> None:
+    completed = _run_bare(
+        ["ask", "Who heads the Central Propaganda Commission?"],
+        VNPOS_DATA_DIR=str(tmp_path),
+        VNPOS_LLM_PROVIDER="openia",
+        VNPOS_LLM_MODEL="gpt-4o-mini",
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.strip().splitlines() == [
+        "error: VNPOS_LLM_PROVIDER must be one of ollama, openai with VNPOS_LLM_MODEL set; "
+        "got provider 'openia' and model 'gpt-4o-mini'"
+    ]
+
+
+def _run_bare(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run vnpos with nothing in its environment but ``env`` (no .env, no network)."""
+    return subprocess.run(
+        [*vnpos_command(), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", **env},
+    )
 
 
 def test_listing_documents_does_not_load_the_model(seeded_data_dir, tmp_path) -> None:

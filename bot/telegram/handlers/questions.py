@@ -8,7 +8,7 @@ import functools
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from bot.answering.models import MAX_QUESTION_CHARS, AskRequest, AskResponse
+from bot.answering.models import MAX_QUESTION_CHARS, AskResponse
 from bot.store import Rating
 from bot.telegram.addressing import question_text
 from bot.telegram.answers import answer_keyboard, answer_messages, without_feedback
@@ -30,29 +30,20 @@ async def answer(update: Update, context: BotContext) -> None:
     question = question_text(message)
     if not question:
         return
-    if len(question) > MAX_QUESTION_CHARS:
-        await message.reply_text(text(language, "too_long", limit=MAX_QUESTION_CHARS))
-        return
-    queue = context.chat_queue
-    async with queue.turn(message.chat_id) as admitted:
-        if not admitted:
-            if queue.should_tell_busy(message.chat_id):
-                await message.reply_text(text(language, "busy"))
-            return
-        # Read the state only now: an earlier question of this chat may just have set it.
-        state = context.chat_data or ChatState()
-        request = AskRequest(
-            question=question,
+    async with typing(context.bot, message.chat_id):
+        turn = await context.services.chats.ask(
+            message.chat_id,
+            question,
+            session=lambda: context.chat_data or ChatState(),
+            channel="telegram",
             language=context.user_data.answer_language if context.user_data else None,
-            conversation_id=state.conversation_id,
         )
-        ask = functools.partial(context.services.answerer.ask, request, channel="telegram")
-        async with typing(context.bot, message.chat_id):
-            # Retrieval and generation are CPU-bound: keep the event loop for other chats.
-            response = await asyncio.to_thread(ask)
-        state.conversation_id = response.conversation_id
-        state.answer_id = response.message_id
-        state.citations = list(response.citations)
+    if turn.refused == "too_long":
+        await message.reply_text(text(language, "too_long", limit=MAX_QUESTION_CHARS))
+    elif turn.refused == "busy":
+        await message.reply_text(text(language, "busy"))
+    elif turn.response is not None:
+        response = turn.response
         await _send_answer(message, response, supported_language(response.language) or language)
 
 

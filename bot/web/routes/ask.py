@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 
-from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, HTTPException
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from bot.answering.models import AskRequest, AskResponse, StreamEvent
-from bot.web.deps import AnswererDep, CallerDep, StateDep
+from bot.chat import ChatSession
+from bot.web.deps import AnswererDep, CallerDep, ChatsDep
 from bot.web.errors import INTERNAL_ERROR, error_responses
 
 log = logging.getLogger(__name__)
@@ -20,18 +20,30 @@ router = APIRouter(tags=["public"], responses=error_responses(403, 413, 422, 429
 
 
 @router.post("/api/ask")
-async def ask(
-    request: AskRequest, caller: CallerDep, answerer: AnswererDep, state: StateDep
-) -> AskResponse:
+async def ask(request: AskRequest, caller: CallerDep, chats: ChatsDep) -> AskResponse:
     """Answer a question with numbered citations to the sources."""
-    # Answers are CPU-bound: running more at once only adds memory and latency.
-    async with state.answer_slots:
-        return await run_in_threadpool(answerer.ask, request, channel=caller.channel)
+    # The conversation lives in the client; its questions are answered in turn.
+    chat: Hashable = ("web", request.conversation_id) if request.conversation_id else object()
+    session = ChatSession(conversation_id=request.conversation_id)
+    turn = await chats.ask(
+        chat,
+        request.question,
+        session=lambda: session,
+        channel=caller.channel,
+        language=request.language,
+    )
+    if turn.response is None:
+        raise HTTPException(
+            status_code=429,
+            detail="This conversation already has questions waiting; wait for their answers.",
+            headers={"Retry-After": "5"},
+        )
+    return turn.response
 
 
 @router.post("/api/ask/stream", response_class=EventSourceResponse)
 async def ask_stream(
-    request: AskRequest, caller: CallerDep, answerer: AnswererDep, state: StateDep
+    request: AskRequest, caller: CallerDep, answerer: AnswererDep, chats: ChatsDep
 ) -> AsyncIterator[ServerSentEvent]:
     """Stream an answer: ``status``, ``delta`` text, then ``citations``, then ``done``.
 
@@ -45,7 +57,7 @@ async def ask_stream(
     try:
         # The CPU-bound search and scoring happen before the first event; what follows
         # (text pieces, or an LLM's tokens) must not hold a slot.
-        async with state.answer_slots:
+        async with chats.slots.held():
             first = await anext(events, None)
         if first is not None:
             yield as_server_sent_event(first)

@@ -2,9 +2,8 @@ import asyncio
 
 import pytest
 
+from bot.chat import MAX_WAITING_PER_CHAT, ChatQueue
 from bot.telegram import BotRunner
-from bot.telegram.app import MAX_WAITING_PER_CHAT
-from bot.telegram.flood import ChatQueue
 from tests.bot.telegram.fake_bot_api import FakeBotApi, visible_text
 from tests.bot.telegram.helpers import EN_QUESTION, TelegramUser
 

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from telegram import Update
 
 from bot.answering.models import AskRequest, AskResponse, Citation
+from bot.chat import Chats
 from bot.runtime import Services
 from bot.telegram import build_application
 from bot.telegram.context import BotApplication
@@ -69,6 +70,8 @@ async def make_bot(bot_services: Services) -> AsyncIterator[MakeBot]:
         settings = bot_services.settings.model_copy(
             update={"telegram_token": SecretStr(STUB_TOKEN)}
         )
+        if "answerer" in replaced:
+            replaced["chats"] = Chats(replaced["answerer"], slots=bot_services.chats.slots)
         services = dataclasses.replace(bot_services, settings=settings, **replaced)
         application = build_application(services)
         await application.initialize()
