@@ -111,7 +111,7 @@ class ChatQueue:
     """Answer each chat's questions one at a time, with a bound on how many may wait.
 
     A chat over its bound is told once to wait and its further questions are dropped, so
-    that a flooding user holds at most ``max_waiting`` of the bot's concurrent handlers.
+    that a flooding user holds at most ``max_waiting`` of its channel's concurrent handlers.
     """
 
     def __init__(self, max_waiting: int) -> None:
