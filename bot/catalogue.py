@@ -36,10 +36,11 @@ def section(language: str, name: str) -> dict[str, Any]:
     if language == FALLBACK or language not in languages():
         return english
     own: dict[str, Any] = _locale(language).get(name, {})
-    return {
-        key: {**value, **own.get(key, {})} if isinstance(value, dict) else own.get(key, value)
-        for key, value in english.items()
-    }
+    merged = {**english, **own}
+    for key, value in english.items():
+        if isinstance(value, dict):
+            merged[key] = {**value, **own.get(key, {})}
+    return merged
 
 
 def sections(name: str) -> dict[str, dict[str, Any]]:
