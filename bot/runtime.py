@@ -12,7 +12,8 @@ from bot.settings import Settings
 from bot.store import AppStore
 
 if TYPE_CHECKING:
-    from bot.answering import AbstentionPolicy, Answerer
+    from bot.answering import AbstentionPolicy, Answerer, ChatClient
+    from bot.answering.translation import Translator
     from retrieval.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -96,17 +97,36 @@ class Services:
         self.knowledge_base.close()
 
 
-def open_services(
-    settings: Settings, *, role: str = "cli", on_wait: Callable[[str], None] | None = None
-) -> Services:
-    """Open the knowledge base, the app store (see ``Settings.app_database_url``), the answerer.
+@dataclass(frozen=True)
+class AnswerParts:
+    """What an answerer is made of besides the knowledge base, built from Settings."""
 
-    The LLM client is built when VNPOS_LLM_PROVIDER is not "none".
+    chat_client: ChatClient | None
+    translator: Translator | None
+    policy: AbstentionPolicy
+
+    def answerer(self, knowledge_base: KnowledgeBase, store: AppStore | None = None) -> Answerer:
+        """Return the answerer over ``knowledge_base``; without a store nothing is recorded."""
+        from bot.answering import Answerer
+
+        return Answerer(
+            knowledge_base,
+            store=store,
+            chat_client=self.chat_client,
+            policy=self.policy,
+            translator=self.translator,
+        )
+
+
+def answer_parts(settings: Settings) -> AnswerParts:
+    """Build the LLM client (unless VNPOS_LLM_PROVIDER is "none"), translator and policy.
+
+    Cheap, and first: a provider that does not exist is a setting to fix, said before
+    the model loads.
     """
-    from bot.answering import Answerer, build_chat_client
+    from bot.answering import build_chat_client
     from bot.answering.translation import build_translator
 
-    # A provider that does not exist is a setting to fix: say so before loading the model.
     chat_client = None
     if settings.llm_provider != "none":
         chat_client = build_chat_client(settings)
@@ -114,19 +134,20 @@ def open_services(
     translator = build_translator(settings, chat_client)
     if translator is not None:
         log.info("quotes are machine-translated by %s, labelled and checked", translator.name)
+    return AnswerParts(chat_client, translator, abstention_policy(settings))
+
+
+def open_services(
+    settings: Settings, *, role: str = "cli", on_wait: Callable[[str], None] | None = None
+) -> Services:
+    """Open the knowledge base, the app store (see ``Settings.app_database_url``), the answerer."""
+    parts = answer_parts(settings)
     knowledge_base = open_knowledge_base(settings, role=role, on_wait=on_wait)
     try:
         store = AppStore(settings.app_database_url)
+        answerer = parts.answerer(knowledge_base, store)
     except BaseException:
         knowledge_base.close()
         raise
-    policy = abstention_policy(settings)
-    answerer = Answerer(
-        knowledge_base,
-        store=store,
-        chat_client=chat_client,
-        policy=policy,
-        translator=translator,
-    )
     chats = Chats(answerer, slots=AnswerSlots(settings.max_concurrent_answers))
     return Services(settings, knowledge_base, store, answerer, chats)

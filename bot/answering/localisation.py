@@ -1,7 +1,7 @@
 """The words around the quotes, in the asker's language (English for languages without).
 
 They live in the message catalogue (``bot/locales/LANG.yaml``, section ``answer``); month
-names come from Babel's CLDR data.
+and language names come from Babel's CLDR data.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from functools import cache
 from babel.dates import get_month_names
 
 from bot import catalogue
+from bot.languages import english_name
 
 FALLBACK = catalogue.FALLBACK
 
@@ -35,27 +36,30 @@ class Strings:
     topic_separator: str = "; "
 
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "vi": "Vietnamese",
-    "fr": "French",
-    "es": "Spanish",
-    "de": "German",
-    "ru": "Russian",
-    "zh": "Chinese (Simplified)",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "ar": "Arabic",
-    "th": "Thai",
-    "lo": "Lao",
-    "km": "Khmer",
-    "uk": "Ukrainian",
-    "pl": "Polish",
-    "nl": "Dutch",
-    "tr": "Turkish",
-}
+# The languages a question may name as its own (``AskRequest.language``).
+ACCEPTED_LANGUAGES = frozenset(
+    [
+        "en",
+        "vi",
+        "fr",
+        "es",
+        "de",
+        "ru",
+        "zh",
+        "ja",
+        "ko",
+        "pt",
+        "it",
+        "ar",
+        "th",
+        "lo",
+        "km",
+        "uk",
+        "pl",
+        "nl",
+        "tr",
+    ]
+)
 
 
 def framed_languages() -> frozenset[str]:
@@ -79,4 +83,4 @@ def format_date(value: date, language: str) -> str:
 
 def language_name(language: str) -> str:
     """Return the English name of ``language`` (for prompts), or the code itself."""
-    return LANGUAGE_NAMES.get(language, language)
+    return english_name(language)

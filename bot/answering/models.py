@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
-from bot.answering.localisation import LANGUAGE_NAMES
+from bot.answering.localisation import ACCEPTED_LANGUAGES
 
 MAX_QUESTION_CHARS = 2000
 
@@ -19,7 +19,7 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     language: Annotated[
         str | None,
-        WithJsonSchema({"anyOf": [{"enum": sorted(LANGUAGE_NAMES)}, {"type": "null"}]}),
+        WithJsonSchema({"anyOf": [{"enum": sorted(ACCEPTED_LANGUAGES)}, {"type": "null"}]}),
     ] = Field(default=None, description="A supported ISO 639-1 code (a region is ignored)")
     conversation_id: str | None = Field(default=None, max_length=64)
 
@@ -29,10 +29,10 @@ class AskRequest(BaseModel):
         if value is None:
             return None
         code = value.replace("_", "-").split("-")[0].lower()
-        if code not in LANGUAGE_NAMES:
+        if code not in ACCEPTED_LANGUAGES:
             raise ValueError(
                 f"unsupported language {value[:8]!r}; expected one of "
-                + ", ".join(sorted(LANGUAGE_NAMES))
+                + ", ".join(sorted(ACCEPTED_LANGUAGES))
             )
         return code
 

@@ -12,7 +12,7 @@ from bot.answering import AskRequest, AskResponse
 from bot.answering.evaluation import load_items, report_json, report_table, run
 from bot.cli.common import load_settings
 from bot.cli.progress import progress_bar
-from bot.runtime import abstention_policy, open_knowledge_base
+from bot.runtime import answer_parts, open_knowledge_base
 
 
 @click.command(name="eval")
@@ -28,12 +28,10 @@ def evaluate(questions: Path, as_json: bool) -> None:
     logging.getLogger("retrieval").setLevel(logging.WARNING)
     logging.getLogger("bot.answering").setLevel(logging.WARNING)
     settings = load_settings()
+    parts = answer_parts(settings)
     knowledge_base = open_knowledge_base(settings)
-    from bot.answering import Answerer, build_chat_client
-
-    chat_client = build_chat_client(settings) if settings.llm_provider != "none" else None
     # No store: evaluation questions must not show up as readers' unanswered questions.
-    answerer = Answerer(knowledge_base, chat_client=chat_client, policy=abstention_policy(settings))
+    answerer = parts.answerer(knowledge_base)
 
     def ask(request: AskRequest) -> AskResponse:
         return answerer.ask(request, channel="eval")

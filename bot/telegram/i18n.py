@@ -5,17 +5,12 @@ from __future__ import annotations
 import html
 
 from bot import catalogue
+from bot.answering.localisation import framed_languages
 
-LANGUAGES = ("en", "vi", "fr", "zh", "ru")
-DEFAULT_LANGUAGE = "en"
-# Names in their own script, so that readers find theirs whatever the interface language.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "vi": "Tiếng Việt",
-    "fr": "Français",
-    "zh": "中文",
-    "ru": "Русский",
-}
+# The bot's own messages exist in these; the languages answers can be framed in are more.
+LANGUAGES = tuple(catalogue.sections("telegram"))
+ANSWER_LANGUAGES = tuple(code for code in catalogue.languages() if code in framed_languages())
+DEFAULT_LANGUAGE = catalogue.FALLBACK
 
 
 def supported_language(code: str | None) -> str | None:

@@ -103,3 +103,15 @@ def test_eval_names_the_line_that_is_not_an_evaluation_item(
     path.write_text(json.dumps(QUESTIONS[0]) + "\n{not json\n")
     result = CliRunner().invoke(main, ["eval", str(path)], env=env)
     assert result.exit_code == 1 and "broken.jsonl:2" in result.output
+
+
+def test_eval_answers_with_the_settings_the_server_answers_with(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in QUESTIONS) + "\n")
+    strict = {**env, "VNPOS_ABSTAIN_MIN_MARGIN": "0.9"}
+    report = json.loads(CliRunner().invoke(main, ["eval", "--json", str(path)], env=strict).stdout)
+    assert report["overall"]["refusal_rate"] == 1.0
+    asked = CliRunner().invoke(main, ["ask", "--json", QUESTIONS[0]["question"]], env=strict)
+    assert json.loads(asked.stdout)["answered"] is False

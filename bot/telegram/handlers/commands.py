@@ -7,9 +7,10 @@ from collections import Counter
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.languages import native_name
 from bot.telegram.answers import sources_page
 from bot.telegram.context import BotContext, callback_of, interface_language, message_of
-from bot.telegram.i18n import LANGUAGE_NAMES, LANGUAGES, text
+from bot.telegram.i18n import ANSWER_LANGUAGES, text
 
 LANG = "lang"
 AUTOMATIC = "auto"
@@ -32,7 +33,8 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 def _language_keyboard(current: str | None, language: str) -> InlineKeyboardMarkup:
     choices = [(AUTOMATIC, text(language, "lang_auto"))]
-    choices += [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+    # Names in their own script, so that readers find theirs whatever the interface language.
+    choices += [(code, native_name(code)) for code in ANSWER_LANGUAGES]
     buttons = [
         InlineKeyboardButton(
             ("✓ " if code == (current or AUTOMATIC) else "") + label,
@@ -47,7 +49,7 @@ async def lang(update: Update, context: BotContext) -> None:
     """Offer the answer languages, or automatic, as buttons."""
     language = interface_language(update, context)
     current = context.user_data.answer_language if context.user_data else None
-    current_name = LANGUAGE_NAMES[current] if current else text(language, "lang_auto")
+    current_name = native_name(current) if current else text(language, "lang_auto")
     await message_of(update).reply_text(
         text(language, "lang_prompt", current=current_name),
         reply_markup=_language_keyboard(current, language),
@@ -59,11 +61,11 @@ async def lang_chosen(update: Update, context: BotContext) -> None:
     query, data = callback_of(update)
     code = data.removeprefix(f"{LANG}:")
     if context.user_data is not None:
-        context.user_data.answer_language = code if code in LANGUAGES else None
+        context.user_data.answer_language = code if code in ANSWER_LANGUAGES else None
     language = interface_language(update, context)
     await query.answer()
-    if code in LANGUAGES:
-        confirmation = text(language, "lang_set", language=LANGUAGE_NAMES[code])
+    if code in ANSWER_LANGUAGES:
+        confirmation = text(language, "lang_set", language=native_name(code))
     else:
         confirmation = text(language, "lang_set_auto")
     await query.edit_message_text(confirmation)

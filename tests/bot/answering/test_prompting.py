@@ -30,5 +30,7 @@ def test_sources_are_numbered_escaped_data_and_the_language_is_named() -> None:
     assert prompt.user.rstrip().endswith("Question: Qui dirige ?")
 
 
-def test_an_unlisted_language_is_named_by_its_code() -> None:
-    assert "in sw," in build_prompt("Nini?", "sw", []).system
+def test_any_language_is_named_in_english_and_an_unknown_code_as_itself() -> None:
+    assert "in Swahili," in build_prompt("Nini?", "sw", []).system
+    assert "in Chinese (Simplified)," in build_prompt("谁?", "zh", []).system
+    assert "in qq," in build_prompt("Nini?", "qq", []).system

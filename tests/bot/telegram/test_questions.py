@@ -105,6 +105,24 @@ async def test_lang_fixes_the_answer_language_until_set_back_to_automatic(
     assert (await dan.reply_text()).endswith("All sources: /sources")
 
 
+async def test_lang_offers_every_answer_language_by_its_own_name(
+    fake_api: FakeBotApi, polling_bot: BotRunner
+) -> None:
+    eva = TelegramUser(fake_api, language_code="en")
+
+    eva.command("lang")
+    [menu] = await eva.replies()
+    labels = [button["text"] for button in buttons(menu)]
+    assert {"Tiếng Việt", "Français", "Deutsch", "日本語", "한국어", "Español"} <= set(labels)
+    eva.press(menu, "lang:de")
+    [chosen] = await eva.replies(method="editMessageText")
+    # The bot's own messages have no German: they stay English, the language named is German.
+    assert visible_text(chosen.params["text"]) == "Answers will be in Deutsch."
+
+    eva.say(EN_QUESTION)
+    assert "Laut den hier vorliegenden offiziellen Quellen" in await eva.reply_text()
+
+
 async def test_sources_lists_the_last_answer_sources(
     fake_api: FakeBotApi, polling_bot: BotRunner
 ) -> None:
