@@ -64,7 +64,7 @@ def main() -> None:
     finder = EvidenceFinder(
         knowledge_base,
         SentenceVectors(embedder, capacity=500_000),
-        generic_background=policy.model.background,
+        yardstick=policy.model.yardstick,
     )
     mlqa.warm(finder, knowledge_base, WORK / name / "vectors.pkl")
     test = [item for item in items if item.test]

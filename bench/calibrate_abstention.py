@@ -15,9 +15,10 @@ The floor (applied in margin mode too) is the confidence below which only
 --floor-refusals of the train side's answerable questions fall. The threshold (of
 calibrated mode) is the confidence at which the train side refuses at most --max-refusals
 of its answerable questions (counting those refused because a year or code of the
-question is in no quote). The background vector ("text in general") is the mean
-passage vector of a fixed sample of Vietnamese news and MLQA's English contexts, so no
-decision depends on what else a corpus holds. Writes bot/answering/abstention_model.json.
+question is in no quote). The background vectors ("text in general", see
+bot/answering/yardstick.py) are the mean passage vectors of a fixed sample of
+Vietnamese news and of MLQA's English contexts, so no decision depends on what else a
+corpus holds. Writes bot/answering/abstention_model.json.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from bot.answering.sentences import split_sentences
 from bot.answering.signals import Signals
 from bot.answering.terms import decisive
 from bot.answering.vectors import SentenceVectors
+from bot.answering.yardstick import Yardstick
 from retrieval.embedder import load_embedder
 from retrieval.language import detect_language
 
@@ -61,16 +63,19 @@ def off_topic_questions() -> list[tuple[str, str, bool]]:
     ]
 
 
-def background_vector(vectors: SentenceVectors, items_documents: dict[str, str]) -> np.ndarray:
-    """Return the mean passage vector of a fixed sample of Vietnamese and English text."""
-    texts = []
+def text_in_general(vectors: SentenceVectors, items_documents: dict[str, str]) -> Yardstick:
+    """Return the mean passage vectors of a fixed sample of Vietnamese and of English text."""
+    vietnamese: list[str] = []
     for article in read_articles(NEWS, 300):
-        texts += [s.text for s in split_sentences("news", article["body"])][:5]
-    english = [t for d, t in sorted(items_documents.items()) if d.startswith("en/")]
-    for text in english[:300]:
-        texts += [s.text for s in split_sentences("en", text)][:3]
-    matrix = vectors.passages(texts)
-    return matrix.mean(axis=0)
+        vietnamese += [s.text for s in split_sentences("news", article["body"])][:5]
+    english: list[str] = []
+    for text in [t for d, t in sorted(items_documents.items()) if d.startswith("en/")][:300]:
+        english += [s.text for s in split_sentences("en", text)][:3]
+    by_language = {"vi": vectors.passages(vietnamese), "en": vectors.passages(english)}
+    return Yardstick(
+        np.vstack(list(by_language.values())).mean(axis=0),
+        {code: matrix.mean(axis=0) for code, matrix in by_language.items()},
+    )
 
 
 def fit_logistic(
@@ -103,7 +108,7 @@ def refuses(model: AbstentionModel, row: dict[str, object], threshold: float) ->
     return bool(row["vetoed"]) or model.confidence(row["signals"]) < threshold  # type: ignore[arg-type]
 
 
-def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], np.ndarray, str]:
+def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], Yardstick, str]:
     """Return one row per question asked (signals, label, split, kind) and the background.
 
     Each question is asked over two corpora: the Vietnamese contexts alone, and with
@@ -113,14 +118,14 @@ def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], np.ndarr
     embedder = load_embedder("bundled", args.model_dir)
     vectors = SentenceVectors(embedder, capacity=500_000)
     rows: list[dict[str, object]] = []
-    background: np.ndarray | None = None
+    yardstick: Yardstick | None = None
     for english in (False, True):
         items, documents = mlqa.load(args.data, english=english)
         name = "mlqa-vi-en" if english else "mlqa-vi"
         knowledge_base = mlqa.open_corpus(documents, WORK / name, embedder)
-        if background is None:
-            background = background_vector(vectors, mlqa.load(args.data, english=True)[1])
-        finder = EvidenceFinder(knowledge_base, vectors, generic_background=background)
+        if yardstick is None:
+            yardstick = text_in_general(vectors, mlqa.load(args.data, english=True)[1])
+        finder = EvidenceFinder(knowledge_base, vectors, yardstick=yardstick)
         mlqa.warm(finder, knowledge_base, WORK / name / "vectors.pkl")
         suffix = "+en" if english else ""
         for o in mlqa.observe(finder, items):
@@ -149,8 +154,8 @@ def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], np.ndarr
                     }
                 )
         knowledge_base.close()
-    assert background is not None
-    return rows, background, str(args.model_dir)
+    assert yardstick is not None
+    return rows, yardstick, str(args.model_dir)
 
 
 def report(model: AbstentionModel, rows: list[dict[str, object]], title: str) -> None:
@@ -190,11 +195,11 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
 
     if args.cache and args.cache.exists():
-        rows, background, _ = pickle.loads(args.cache.read_bytes())
+        rows, yardstick, _ = pickle.loads(args.cache.read_bytes())
     else:
-        rows, background, _ = collect(args)
+        rows, yardstick, _ = collect(args)
         if args.cache:
-            args.cache.write_bytes(pickle.dumps((rows, background, "")))
+            args.cache.write_bytes(pickle.dumps((rows, yardstick, "")))
     train = [r for r in rows if not r["test"]]
     test = [r for r in rows if r["test"]]
     x = np.array([features(r["signals"]) for r in train])  # type: ignore[arg-type]
@@ -205,7 +210,7 @@ def main() -> None:
         [args.off_topic_weight if "off-topic" in str(r["kind"]) else 1.0 for r in train]
     )
     weights, bias = fit_logistic((x - mean) / scale, y, l2=args.l2, weight=weight)
-    model = AbstentionModel(weights, bias, mean, scale, 0.5, 0.0, background, 0.0, "bundled")
+    model = AbstentionModel(weights, bias, mean, scale, 0.5, 0.0, yardstick, 0.0, "bundled")
     # The threshold refuses --max-refusals of the answerable questions, the veto included.
     positives = [r for r in train if r["label"]]
     vetoed_share = np.mean([bool(r["vetoed"]) for r in positives])
@@ -216,7 +221,7 @@ def main() -> None:
     off_topic = [r["signals"] for r in train if "off-topic" in str(r["kind"])]
     off_topic_line = float(np.quantile([s.best - s.background for s in off_topic], 0.9))  # type: ignore[attr-defined]
     model = AbstentionModel(
-        weights, bias, mean, scale, threshold, floor, background, off_topic_line, "bundled"
+        weights, bias, mean, scale, threshold, floor, yardstick, off_topic_line, "bundled"
     )
     print("weights (standardised features):")
     for name, weight in zip(FEATURES, weights, strict=True):

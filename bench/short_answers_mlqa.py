@@ -96,7 +96,7 @@ def main() -> None:
     finder = EvidenceFinder(
         knowledge_base,
         SentenceVectors(embedder, capacity=500_000),
-        generic_background=policy.model.background,
+        yardstick=policy.model.yardstick,
     )
     mlqa.warm(finder, knowledge_base, WORK / "mlqa-vi" / "vectors.pkl")
     counts: Counter[tuple[str, str]] = Counter()

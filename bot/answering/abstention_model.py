@@ -17,12 +17,13 @@ from importlib import resources
 import numpy as np
 
 from bot.answering.signals import Signals
+from bot.answering.yardstick import Yardstick
 
 MODEL_FILE = "abstention_model.json"
 
 FEATURES = (
     "best",
-    "stand_out",  # best minus the question's cosine with text in general
+    "stand_out",  # best minus the question's cosine with text in general of its language
     "over_runner_up",
     "over_pool",
     "over_title",
@@ -76,7 +77,7 @@ class AbstentionModel:
     floor: (
         float  # below this even margin mode refuses: hardly any answerable question scores so low
     )
-    background: np.ndarray  # the fixed "text in general" passage vector
+    yardstick: Yardstick  # the fixed "text in general" passage vectors
     off_topic_stand_out: float  # below this, a refusal is "off_topic"
     embedding_model: str
 
@@ -99,7 +100,11 @@ class AbstentionModel:
                 "floor": round(self.floor, 4),
                 "off_topic_stand_out": round(self.off_topic_stand_out, 4),
                 "embedding_model": self.embedding_model,
-                "background": self.background.round(6).tolist(),
+                "background": self.yardstick.generic.round(6).tolist(),
+                "backgrounds": {
+                    code: vector.round(6).tolist()
+                    for code, vector in sorted(self.yardstick.by_language.items())
+                },
             },
             indent=1,
         )
@@ -117,7 +122,13 @@ class AbstentionModel:
             scale=np.asarray(data["scale"]),
             threshold=float(data["threshold"]),
             floor=float(data["floor"]),
-            background=np.asarray(data["background"], dtype=np.float32),
+            yardstick=Yardstick(
+                np.asarray(data["background"], dtype=np.float32),
+                {
+                    code: np.asarray(vector, dtype=np.float32)
+                    for code, vector in data.get("backgrounds", {}).items()
+                },
+            ),
             off_topic_stand_out=float(data["off_topic_stand_out"]),
             embedding_model=str(data["embedding_model"]),
         )

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from bot.answering.background import Background
 from bot.answering.scoring import Candidate, ScoringConfig, SentenceScorer
 from bot.answering.sentences import leans_on_previous, split_sentences
 from bot.answering.signals import Signals, measure
 from bot.answering.terms import covered, key_terms
 from bot.answering.vectors import SentenceVectors
+from bot.answering.yardstick import Offsets, Yardstick
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.types import NO_FILTERS, DocumentMeta, SearchFilters
 
@@ -98,10 +97,10 @@ class EvidenceFinder:
         vectors: SentenceVectors,
         config: EvidenceConfig | None = None,
         *,
-        generic_background: np.ndarray | None = None,
+        yardstick: Yardstick | None = None,
     ) -> None:
         config = config or EvidenceConfig()
-        self.generic_background = generic_background
+        self.yardstick = yardstick
         self.knowledge_base = knowledge_base
         self.vectors = vectors
         self.config = config
@@ -118,7 +117,8 @@ class EvidenceFinder:
         )
         titles = tuple(dict.fromkeys(hit.chunk.meta.title for hit in hits))
         terms = key_terms(question)
-        ranked = self.scorer.rank(question, query, language=language, hits=hits)
+        offsets = self.yardstick.offsets(query) if self.yardstick else Offsets()
+        ranked = self.scorer.rank(question, query, language=language, hits=hits, offsets=offsets)
         if not ranked:
             return Evidence(question, language, (), terms, frozenset(), 0.0, 0.0, titles)
         baseline = self.background.similarity(query)
@@ -138,13 +138,12 @@ class EvidenceFinder:
             nearest_titles=titles,
             signals=measure(
                 question,
-                query,
                 language=language,
                 hits=hits,
                 ranked=ranked,
                 passages=passages,
                 terms=(len(terms), len(covered_terms)),
-                background=self.generic_background,
+                offsets=offsets,
                 title=title,
             ),
         )

@@ -86,7 +86,7 @@ class Answerer:
         self.on_answer: AnswerHook | None = None
         vectors = vectors or SentenceVectors(knowledge_base.embedder)
         self.finder = EvidenceFinder(
-            knowledge_base, vectors, evidence, generic_background=self.policy.model.background
+            knowledge_base, vectors, evidence, yardstick=self.policy.model.yardstick
         )
         self.llm = (
             None

@@ -20,6 +20,7 @@ import numpy as np
 from bot.answering.question_types import expected_types, type_match
 from bot.answering.sentences import Sentence, is_instruction, split_sentences
 from bot.answering.vectors import SentenceVectors
+from bot.answering.yardstick import Offsets
 from retrieval.keyword_tokens import tokenize
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.types import DocumentMeta, SearchHit
@@ -52,7 +53,9 @@ class Candidate:
 
     ``plain`` is the cosine of the sentence alone, ``similarity`` the best cosine of the
     sentence, its clauses or it after its predecessor, ``score`` the ranking score;
-    ``inside`` tells whether a retrieved chunk contains the sentence.
+    ``inside`` tells whether a retrieved chunk contains the sentence; ``offset`` is the
+    question's cosine with text in general of the sentence's language, taken off the
+    score so that sentences of different languages compete fairly.
     """
 
     sentence: Sentence
@@ -61,6 +64,7 @@ class Candidate:
     plain: float
     similarity: float
     score: float
+    offset: float = 0.0
 
 
 @dataclass
@@ -92,8 +96,10 @@ class SentenceScorer:
         *,
         language: str,
         hits: Sequence[SearchHit],
+        offsets: Offsets | None = None,
     ) -> list[Candidate]:
-        """Return the candidate sentences, best first."""
+        """Return the candidate sentences, best first (``offsets``: see ``Candidate``)."""
+        offsets = offsets or Offsets()
         entries = self._gather(hits)
         if not entries:
             return []
@@ -105,6 +111,7 @@ class SentenceScorer:
             + config.type_weight * type_match(kinds, entry.sentence.text, question=question)
             + config.lexical_weight * overlap
             + config.same_language_weight * (entry.meta.language == language)
+            - offsets(entry.meta.language)
             for entry, overlap in zip(entries, lexical, strict=True)
         ]
         plain = self.vectors.passages([e.sentence.text for e in entries]) @ question_vector
@@ -125,6 +132,7 @@ class SentenceScorer:
                 float(alone),
                 float(top),
                 float(top + extra),
+                offsets(entry.meta.language),
             )
             for entry, alone, top, extra in zip(entries, plain, best, bonus, strict=True)
         ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.answering.question_types import expected_types, type_match
+from bot.answering.yardstick import Offsets
 from retrieval.keyword_tokens import fold_accents, tokenize
 from retrieval.types import SearchHit
 
@@ -32,7 +33,7 @@ class Signals:
 
     best: float  # the best cosine of a quoted sentence with the question
     score: float  # the best candidate's ranking score
-    background: float  # the question's cosine with text in general (a fixed mean vector)
+    background: float  # the question's cosine with text in general of the best quote's language
     runner_up: float  # the best cosine of a sentence from any other document
     hit_dense: float  # the top retrieved chunk's cosine
     hit_keyword: float  # the top retrieved chunk's normalised keyword score
@@ -59,34 +60,46 @@ class Signals:
 
 def measure(
     question: str,
-    query: np.ndarray,
     *,
     language: str,
     hits: Sequence[SearchHit],
     ranked: Sequence[Candidate],
     passages: Sequence[Passage],
     terms: tuple[int, int],
-    background: np.ndarray | None,
+    offsets: Offsets,
     title: float,
 ) -> Signals:
-    """Return the signals of one question's evidence."""
-    best = max(passages, key=lambda p: p.similarity)
+    """Return the signals of one question's evidence.
+
+    Cosines with sentences of other languages than the best quote's are moved onto its
+    language's scale (by the difference of the ``offsets``), so that comparing them with
+    the best one compares how far each stands above ordinary text of its language.
+    """
+    best = max(passages, key=lambda p: p.similarity - offsets(p.meta.language))
+    background = offsets(best.meta.language)
+
+    def fair(cosine: float, language: str) -> float:
+        return cosine - offsets(language) + background
+
     top_doc = ranked[0].meta.doc_id
-    runner_up = max((c.plain for c in ranked if c.meta.doc_id != top_doc), default=0.0)
+    runner_up = max(
+        (fair(c.plain, c.meta.language) for c in ranked if c.meta.doc_id != top_doc),
+        default=0.0,
+    )
     kinds = expected_types(question)
     top_hit = hits[0] if hits else None
     total, found = terms
     return Signals(
         best=best.similarity,
         score=ranked[0].score,
-        background=float(query @ background) if background is not None else 0.0,
+        background=background,
         runner_up=runner_up,
-        hit_dense=top_hit.dense if top_hit else 0.0,
+        hit_dense=fair(top_hit.dense, top_hit.chunk.meta.language) if top_hit else 0.0,
         hit_keyword=top_hit.keyword if top_hit else 0.0,
         lexical=_lexical(question, best.text),
         bigrams=_bigrams(question, best.text),
         entities=_names(question, best.text),
-        pool=_pool(ranked, best.similarity),
+        pool=_pool([fair(c.plain, c.meta.language) for c in ranked], best.similarity),
         title=title,
         expects_type=float(bool(kinds)),
         type_found=type_match(kinds, best.text, question=question),
@@ -96,9 +109,9 @@ def measure(
     )
 
 
-def _pool(ranked: Sequence[Candidate], best: float) -> float:
+def _pool(cosines_of_ranked: Sequence[float], best: float) -> float:
     """Return the mean cosine of the ten best candidates after the best one."""
-    cosines = sorted((c.plain for c in ranked), reverse=True)[1:11]
+    cosines = sorted(cosines_of_ranked, reverse=True)[1:11]
     return float(np.mean(cosines)) if cosines else best
 
 

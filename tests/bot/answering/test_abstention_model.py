@@ -19,7 +19,11 @@ STRONG = Signals(
 def test_the_shipped_model_reads_back_and_gives_probabilities() -> None:
     model = shipped_model()
     assert model.embedding_model == "bundled" and len(model.weights) == len(FEATURES)
-    assert model.background.shape == (384,)
+    assert model.yardstick.generic.shape == (384,)
+    assert {code: v.shape for code, v in model.yardstick.by_language.items()} == {
+        "en": (384,),
+        "vi": (384,),
+    }
     assert 0 < model.floor <= model.threshold < 1
     again = AbstentionModel.from_json(model.to_json())
     assert again.confidence(STRONG) == pytest.approx(model.confidence(STRONG), abs=1e-4)

@@ -1,10 +1,10 @@
 """Trust on a corpus the calibration never saw: the seeds plus three English statements.
 
-English documents beside Vietnamese ones make every question look closer to the corpus
-(the margin test compares with the corpus's own sentences); the calibrated model's
-floor, fitted on public data, holds off part of what that lets through, and calibrated
-mode more. The bars are what was measured, to hold the ground gained; the issue's own
-bar (95% of off-topic questions declined) is not met yet.
+English documents beside Vietnamese ones make every English question look closer to the
+corpus: E5 scores any English sentence higher for an English question than a Vietnamese
+one. Measured against text in general of each quote's own language (the yardstick),
+the calibrated model's floor holds off most of what the margin lets through, and
+calibrated mode all of it. The bars are what was measured, to hold the ground gained.
 """
 
 from __future__ import annotations
@@ -86,12 +86,12 @@ def test_the_floor_declines_off_topic_questions_that_the_margin_lets_through(
         policy=AbstentionPolicy(model=replace(shipped_model(), floor=0.0)),
     )
     assert len(_declined(margin_only)) <= 3  # the weakness the floor is there for
-    assert len(_declined(answerer)) >= 8
+    assert len(_declined(answerer)) >= 13
 
 
-def test_calibrated_mode_declines_most_off_topic_questions(knowledge_base: KnowledgeBase) -> None:
+def test_calibrated_mode_declines_every_off_topic_question(knowledge_base: KnowledgeBase) -> None:
     calibrated = Answerer(knowledge_base, policy=AbstentionPolicy(mode="calibrated"))
-    assert len(_declined(calibrated)) >= 12
+    assert _declined(calibrated) == [question for _, question in OFF_TOPIC]
 
 
 @pytest.mark.parametrize(("question", "doc_id", "fact"), STATEMENT_QUESTIONS)
