@@ -43,10 +43,11 @@ def test_the_dev_set_meets_the_acceptance_bar(dev_answers: dict[str, DevAnswer])
     results = [score(d.item, d.response, 0.0) for d in dev_answers.values()]
     summary = summarise(results)
     assert (summary.answerable, summary.unanswerable) == (30, 8)
-    assert summary.gold_hits >= 27
-    assert summary.mention_hits >= 25
-    assert summary.abstained >= 7
-    assert summary.refused <= 2
+    # The bar: gold cited >= 28/30, must_mention >= 27/30, abstained 8/8, refused <= 1.
+    assert summary.gold_hits >= 28
+    assert summary.mention_hits >= 27
+    assert summary.abstained == 8
+    assert summary.refused <= 1
 
 
 def test_each_answer_is_framed_in_the_language_of_its_question(
