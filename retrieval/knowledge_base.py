@@ -19,6 +19,7 @@ from retrieval.advisory_lock import AdvisoryLock
 from retrieval.chroma_store import ChromaStore, connect, describe_location
 from retrieval.config import KnowledgeBaseConfig
 from retrieval.consistency import Consistency, check, sweep_dead_leases
+from retrieval.document_texts import DocumentTexts
 from retrieval.edition_linker import EditionLinker
 from retrieval.edition_store import EditionStore
 from retrieval.editions import Editions
@@ -70,6 +71,7 @@ class KnowledgeBase:
         self.embedder = embedder
         self._store = store
         self._registry = registry
+        self._texts = DocumentTexts(registry)
         self._lock = lock
         self._on_wait = on_wait
         self._keyword = KeywordMirror(
@@ -180,7 +182,7 @@ class KnowledgeBase:
 
     def document_text(self, doc_id: str) -> str | None:
         """Return the indexed text of a document: chunk offsets and quotes point into it."""
-        return self._registry.text(doc_id)
+        return self._texts.get(doc_id)
 
     def chunk_count(self) -> int:
         """Return the number of chunks in the vector store."""
@@ -253,6 +255,7 @@ class KnowledgeBase:
     ) -> Candidates:
         """Return what dense and keyword search find for ``query``, unranked."""
         self._keyword.refresh()
+        self._texts.refresh()
         found = Candidates(query_language=language or detect_language(query))
         vector = (
             query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
@@ -306,23 +309,38 @@ class KnowledgeBase:
         self, sources: Sequence[Source], progress: Progress | None = None, *, replace: bool = False
     ) -> IngestReport:
         """Ingest already discovered sources (see ``Writer.ingest_sources``)."""
-        return self._writer.ingest_sources(sources, progress, replace=replace)
+        try:
+            return self._writer.ingest_sources(sources, progress, replace=replace)
+        finally:
+            self._texts.clear()
 
     def ingest_prepared(self, prepared: Prepared, *, replace: bool = False) -> IngestReport:
         """Ingest one document prepared by the caller (raw text from the admin API)."""
-        return self._writer.ingest_prepared(prepared, replace=replace)
+        try:
+            return self._writer.ingest_prepared(prepared, replace=replace)
+        finally:
+            self._texts.clear()
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the index; return False if it was not there."""
-        return self._writer.delete(doc_id)
+        try:
+            return self._writer.delete(doc_id)
+        finally:
+            self._texts.clear()
 
     def repair(self) -> RepairReport:
         """Make the registry and the collection agree (adopt, drop, re-embed)."""
-        return self._writer.repair()
+        try:
+            return self._writer.repair()
+        finally:
+            self._texts.clear()
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Repair, then re-chunk and re-embed every registered document from its text."""
-        return self._writer.reindex(progress)
+        try:
+            return self._writer.reindex(progress)
+        finally:
+            self._texts.clear()
 
     # ---- consistency ---------------------------------------------------------------
 

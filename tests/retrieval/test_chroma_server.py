@@ -54,3 +54,27 @@ def test_the_keyword_index_follows_changes_made_by_another_process(
         assert reader.search("vmusic.vn Naver", k=5) == []
         reader.close()
         writer.close()
+
+
+def test_a_text_changed_by_another_process_is_read_fresh_at_the_next_search(
+    tmp_path: Path, embedder
+) -> None:
+    document = tmp_path / "notice.md"
+    document.write_text("# Notice\n\nThe press briefing is held on Mondays at 9:00.\n")
+    with chroma_server(tmp_path / "chroma-server") as url:
+        config = KnowledgeBaseConfig(data_dir=tmp_path / "app", chroma_url=url)
+        reader = KnowledgeBase.open(config, embedder)
+        writer = KnowledgeBase.open(config, embedder)
+        writer.ingest([str(document)])
+        [hit] = reader.search("When is the press briefing?", k=1)
+        assert "Mondays" in (reader.document_text(hit.chunk.doc_id) or "")
+        document.write_text("# Notice\n\nThe press briefing is now held on Thursdays at 15:00.\n")
+        assert writer.ingest([str(document)]).updated
+        [hit] = reader.search("When is the press briefing?", k=1)
+        text = reader.document_text(hit.chunk.doc_id) or ""
+        assert "Thursdays" in text and "Mondays" not in text
+        assert writer.delete(hit.chunk.doc_id)
+        assert reader.search("When is the press briefing?", k=1) == []
+        assert reader.document_text(hit.chunk.doc_id) is None
+        reader.close()
+        writer.close()
