@@ -80,7 +80,12 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(
-    name: str, cache_dir: Path, batch_size: int = BATCH_SIZE, *, backend: Backend = "onnx"
+    name: str,
+    cache_dir: Path,
+    batch_size: int = BATCH_SIZE,
+    *,
+    backend: Backend = "onnx",
+    threads: int | None = None,
 ) -> Embedder:
     """Load the embedder on CPU.
 
@@ -92,6 +97,7 @@ def load_embedder(
         backend: ``"onnx"`` runs the bundled model with onnxruntime, exporting it the
             first time (and falling back to torch if the export does not match torch);
             ``"torch"`` always uses torch. Other models always use torch.
+        threads: Threads of one onnxruntime forward pass (all cores when None).
 
     Returns:
         The embedder.
@@ -106,14 +112,14 @@ def load_embedder(
         path = ensure_bundled_model(cache_dir)
         if backend == "onnx" and (path / ONNX_FILE).exists():
             try:
-                return OnnxEmbedder(path, batch_size)
+                return OnnxEmbedder(path, batch_size, threads=threads)
             except Exception:
                 # A damaged export is made again below, from the torch model.
                 log.warning("cannot load %s; exporting it again", path / ONNX_FILE, exc_info=True)
                 (path / ONNX_FILE).unlink(missing_ok=True)
         model = _sentence_transformer(str(path), cache_dir, bundled=True)
         if backend == "onnx" and export_onnx(model, path):
-            return OnnxEmbedder(path, batch_size)
+            return OnnxEmbedder(path, batch_size, threads=threads)
         return SentenceTransformerEmbedder(model, batch_size)
     except (OSError, ValueError) as exc:
         raise EmbeddingModelError(

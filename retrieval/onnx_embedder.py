@@ -66,12 +66,20 @@ class OnnxEmbedder:
 
     backend = "onnxruntime"
 
-    def __init__(self, folder: Path, batch_size: int = BATCH_SIZE) -> None:
-        """Load the exported encoder and the tokenizer of the model ``folder``."""
+    def __init__(
+        self, folder: Path, batch_size: int = BATCH_SIZE, *, threads: int | None = None
+    ) -> None:
+        """Load the exported encoder and the tokenizer of the model ``folder``.
+
+        ``threads`` per forward pass (all cores when None); a server computing several
+        answers at once gives each fewer, since they run side by side.
+        """
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        # Spinning threads wait for work by burning a core that another answer needs.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(
             str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
