@@ -53,9 +53,7 @@ class Candidate:
 
     ``plain`` is the cosine of the sentence alone, ``similarity`` the best cosine of the
     sentence, its clauses or it after its predecessor, ``score`` the ranking score;
-    ``inside`` tells whether a retrieved chunk contains the sentence; ``offset`` is the
-    question's cosine with text in general of the sentence's language, taken off the
-    score so that sentences of different languages compete fairly.
+    ``inside`` tells whether a retrieved chunk contains the sentence.
     """
 
     sentence: Sentence
@@ -64,7 +62,6 @@ class Candidate:
     plain: float
     similarity: float
     score: float
-    offset: float = 0.0
 
 
 @dataclass
@@ -98,7 +95,11 @@ class SentenceScorer:
         hits: Sequence[SearchHit],
         offsets: Offsets | None = None,
     ) -> list[Candidate]:
-        """Return the candidate sentences, best first (``offsets``: see ``Candidate``)."""
+        """Return the candidate sentences, best first.
+
+        ``offsets`` (the question's cosine with text in general, per language) are taken
+        off the scores, so that sentences of different languages compete fairly.
+        """
         offsets = offsets or Offsets()
         entries = self._gather(hits)
         if not entries:
@@ -132,7 +133,6 @@ class SentenceScorer:
                 float(alone),
                 float(top),
                 float(top + extra),
-                offsets(entry.meta.language),
             )
             for entry, alone, top, extra in zip(entries, plain, best, bonus, strict=True)
         ]
