@@ -82,7 +82,7 @@ def main() -> None:
         )
         print(
             f"pipeline keeps {100 * pipeline_rate / encode_rate:.0f}% of the model's rate "
-            "(target >= 85%)"
+            "(target >= 90%)"
         )
         print(f"peak RSS: {peak_rss_mb():.0f} MB")
 

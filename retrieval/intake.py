@@ -13,6 +13,7 @@ from pathlib import Path
 from retrieval.errors import LoadError
 from retrieval.ingestion import Prepared
 from retrieval.loaders import Source
+from retrieval.prefetch import Loaded, Unchanged
 from retrieval.registry import Registry
 from retrieval.types import IngestReport
 
@@ -27,12 +28,30 @@ class Intake:
         self._origins: dict[str, str] = {}  # doc id -> origin, in this run
         self._texts: dict[str, str] = {}  # text hash -> doc id, in this run
 
-    def admit(self, source: Source, loaded: Prepared | LoadError) -> Prepared | None:
+    def admit(self, source: Source, loaded: Loaded) -> Prepared | None:
         """Check ``source`` as loaded; return it when it is to be written."""
-        if isinstance(loaded, LoadError):
-            self._report.failed.append((source.location, str(loaded)))
+        ready = self._unchanged(loaded) if isinstance(loaded, Unchanged) else loaded
+        if ready is None:
             return None
-        return loaded if self.accept(loaded, location=source.location) else None
+        if isinstance(ready, LoadError):
+            self._report.failed.append((source.location, str(ready)))
+            return None
+        return ready if self.accept(ready, location=source.location) else None
+
+    def _unchanged(self, loaded: Unchanged) -> Prepared | LoadError | None:
+        """Skip a source found unchanged, unless another process changed it meanwhile."""
+        doc_id = loaded.loaded.doc_id
+        if self._taken_by(doc_id, loaded.origin) is None and (
+            self._registry.content_hash(doc_id) == loaded.content_hash
+        ):
+            if loaded.origin:
+                self._origins[doc_id] = loaded.origin
+            self._report.skipped.append(doc_id)
+            return None
+        try:
+            return loaded.prepare()
+        except LoadError as exc:
+            return exc
 
     def accept(self, prepared: Prepared, *, location: str | None = None) -> bool:
         """Return True when ``prepared`` is to be written; else record why not."""

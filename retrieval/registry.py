@@ -126,6 +126,11 @@ class Registry:
         row = self._one("SELECT content_hash FROM documents WHERE doc_id=:d", d=doc_id)
         return str(row["content_hash"]) if row else None
 
+    def content_hashes(self) -> dict[str, str]:
+        """Return every registered doc id with its content hash."""
+        rows = self._rows("SELECT doc_id, content_hash FROM documents")
+        return {str(row["doc_id"]): str(row["content_hash"]) for row in rows}
+
     def origin(self, doc_id: str) -> str | None:
         """Return where ``doc_id`` was read from (absolute path, URL or upload), or None."""
         row = self._one("SELECT origin FROM documents WHERE doc_id=:d", d=doc_id)

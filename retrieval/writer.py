@@ -89,7 +89,8 @@ class Writer:
         intake = Intake(self._registry, report, replace=replace)
         batch: list[Prepared] = []
         batch_chunks = 0
-        for source, loaded in prepared_ahead(sources, self._config.fetch_policy):
+        known = self._registry.content_hashes()
+        for source, loaded in prepared_ahead(sources, self._config.fetch_policy, known=known):
             prepared = intake.admit(source, loaded)
             if prepared is not None:
                 batch.append(prepared)

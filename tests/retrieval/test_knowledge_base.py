@@ -45,6 +45,24 @@ def test_a_changed_document_replaces_its_old_chunks(make_kb, tmp_path: Path) -> 
     assert "Cần Thơ" in hits[0].chunk.text
 
 
+def test_a_document_another_process_changed_during_a_run_is_not_skipped(
+    make_kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = copy_corpus(tmp_path / "corpus")
+    kb = make_kb()
+    kb.ingest([str(corpus)])
+    at_start = kb._registry.content_hashes()  # what a run sees when it starts
+    target = corpus / "seeds" / "004_c9927d77c9ac4b2d.txt"
+    original = target.read_text()
+    target.write_text(original + "\n\nMột đoạn do tiến trình khác thêm vào trong lúc đó.\n")
+    assert kb.ingest([str(corpus)]).updated  # the other process's write
+    target.write_text(original)
+    monkeypatch.setattr(type(kb._registry), "content_hashes", lambda registry: at_start)
+    report = kb.ingest([str(corpus)])
+    assert report.updated == ["seeds/004_c9927d77c9ac4b2d"] and len(report.skipped) == 4
+    assert "tiến trình khác" not in (kb.document_text("seeds/004_c9927d77c9ac4b2d") or "")
+
+
 def test_delete_removes_a_document_from_dense_and_keyword_search(make_kb) -> None:
     kb = make_kb()
     kb.ingest([str(CORPUS)])
