@@ -76,6 +76,7 @@ class UnansweredRecord:
     created_at: str
     conversation_id: str
     reason: str | None = None
+    channel: str = "api"
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ class AppStore:
     def unanswered(self, limit: int = 1000) -> list[UnansweredRecord]:
         """Return the questions the sources did not cover, newest first."""
         rows = self._rows(
-            "SELECT question, language, created_at, conversation_id, reason FROM messages "
+            "SELECT question, language, created_at, conversation_id, reason, channel FROM messages "
             f"WHERE answered = 0 {_NEWEST_FIRST} LIMIT :n",
             n=limit,
         )
@@ -257,6 +258,7 @@ class AppStore:
                 created_at=row["created_at"],
                 conversation_id=row["conversation_id"],
                 reason=row["reason"],
+                channel=row["channel"],
             )
             for row in rows
         ]

@@ -176,6 +176,10 @@ class KnowledgeBase:
         """Return one indexed document, or None."""
         return self._registry.get(doc_id)
 
+    def origin(self, doc_id: str) -> str | None:
+        """Return what a document was read from (path, URL or ``text:<id>``), or None."""
+        return self._registry.origin(doc_id)
+
     def editions(self) -> Editions:
         """Return the official-edition links between documents."""
         return self.edition_links.editions()
@@ -183,6 +187,11 @@ class KnowledgeBase:
     def document_text(self, doc_id: str) -> str | None:
         """Return the indexed text of a document: chunk offsets and quotes point into it."""
         return self._texts.get(doc_id)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """Return a document's chunks as the vector store holds them, in reading order."""
+        found = [chunk for chunk, _ in self._store.fetch(self._registry.chunk_ids(doc_id))]
+        return sorted(found, key=lambda chunk: chunk.index)
 
     def chunk_count(self) -> int:
         """Return the number of chunks in the vector store."""

@@ -8,12 +8,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 
 from bot.local_server import LocalServer, advertise, withdraw
 from bot.retention import purge_daily
 from bot.runtime import Services, open_services
 from bot.settings import Settings
 from bot.telegram import WebBot
+from bot.web.console.app import UPLOAD_PATH as CONSOLE_UPLOAD_PATH
+from bot.web.console.app import install_console
+from bot.web.console.sessions import COOKIE, ConsoleSessions
 from bot.web.cors import WidgetCORSMiddleware
 from bot.web.deps import WebState
 from bot.web.errors import CatchAllMiddleware, install_error_handlers
@@ -82,10 +87,16 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         proxies=TrustedProxies(settings.trusted_proxies),
     )
 
+    console_sessions = ConsoleSessions(settings.admin_api_keys)
+
     # VNPOS_ROLE: web replicas never touch Telegram; the bot process serves no public API.
     telegram = WebBot(settings, enabled=settings.role != "web")
     if settings.role == "web" and settings.telegram_token is not None:
         log.info("VNPOS_ROLE=web: the Telegram bot runs in another process")
+
+    def signed_in(headers: Headers) -> bool:
+        cookie = cookie_parser(headers.get("cookie", "")).get(COOKIE)
+        return console_sessions.session(cookie) is not None
 
     def loaded_services() -> Services | None:
         return state.loader.services if state.loader.wait() else None
@@ -112,8 +123,12 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
     install_error_handlers(app)
     routes = (health, ask, search, feedback, widget)
     admin = (admin_documents, admin_reports, admin_maintenance, admin_conversations)
-    for module in (*routes, *admin) if settings.role != "bot" else (health,):
-        app.include_router(module.router)
+    if settings.role == "bot":
+        app.include_router(health.router)
+    else:
+        for module in (*routes, *admin):
+            app.include_router(module.router)
+        install_console(app)
     if telegram.enabled:
         app.include_router(telegram.router)
     # add_middleware wraps: the last added runs first on the way in. The body limit sits
@@ -121,9 +136,9 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
     app.add_middleware(
         BodyLimitMiddleware,
         default=settings.max_request_kb * 1000,
-        upload_path=admin_documents.DOCUMENTS_PATH,
+        upload_paths=frozenset({admin_documents.DOCUMENTS_PATH, CONSOLE_UPLOAD_PATH}),
         upload_limit=settings.max_file_bytes + _MULTIPART_OVERHEAD,
-        may_upload=state.admin_keys.allows,
+        may_upload=lambda headers: state.admin_keys.allows(headers) or signed_in(headers),
     )
     app.add_middleware(CatchAllMiddleware)
     policy = state.widget_policy

@@ -29,7 +29,7 @@ class BodyTooLarge(HTTPException):
 class BodyLimitMiddleware:
     """Refuse request bodies over a cap, by Content-Length and while they stream in.
 
-    One path (the admin upload) gets a larger cap, but only for callers that
+    The upload paths (admin API and console) get a larger cap, but only for callers that
     ``may_upload`` says are admins, so nobody else can make the server spool a big body.
     """
 
@@ -38,18 +38,18 @@ class BodyLimitMiddleware:
         app: ASGIApp,
         *,
         default: int,
-        upload_path: str,
+        upload_paths: frozenset[str],
         upload_limit: int,
         may_upload: Callable[[Headers], bool],
     ) -> None:
         self.app = app
         self.default = default
-        self.upload_path = upload_path
+        self.upload_paths = upload_paths
         self.upload_limit = upload_limit
         self.may_upload = may_upload
 
     def _limit(self, scope: Scope, headers: Headers) -> int:
-        if scope["path"] == self.upload_path and self.may_upload(headers):
+        if scope["path"] in self.upload_paths and self.may_upload(headers):
             return self.upload_limit
         return self.default
 

@@ -159,6 +159,8 @@ class UnansweredGroupPublic(BaseModel):
         description="Why they were refused: not_covered, off_topic, missing_terms, "
         "low_confidence, not_a_question"
     )
+    channels: dict[str, int] = Field(description="Questions per channel (api, widget, telegram)")
+    days: dict[str, int] = Field(description="Questions per UTC day (YYYY-MM-DD)")
     last_asked: str
     examples: list[str] = Field(description="Distinct wordings, newest first")
 
@@ -170,6 +172,8 @@ class UnansweredGroupPublic(BaseModel):
             count=group.count,
             languages=group.languages,
             reasons=group.reasons,
+            channels=group.channels,
+            days=group.days,
             last_asked=group.last_asked,
             examples=group.examples,
         )

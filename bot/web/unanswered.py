@@ -21,6 +21,7 @@ class Question:
     language: str
     asked_at: str
     reason: str | None = None
+    channel: str = "api"
 
 
 @dataclass
@@ -32,6 +33,8 @@ class QuestionGroup:
     count: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, int] = field(default_factory=dict)
+    channels: dict[str, int] = field(default_factory=dict)
+    days: dict[str, int] = field(default_factory=dict)  # YYYY-MM-DD -> questions
     examples: list[str] = field(default_factory=list)
 
 
@@ -70,6 +73,9 @@ def group_questions(
         group.languages[question.language] = group.languages.get(question.language, 0) + 1
         reason = question.reason or "not_covered"
         group.reasons[reason] = group.reasons.get(reason, 0) + 1
+        group.channels[question.channel] = group.channels.get(question.channel, 0) + 1
+        day = question.asked_at[:10]
+        group.days[day] = group.days.get(day, 0) + 1
         if question.text not in group.examples and len(group.examples) < max_examples:
             group.examples.append(question.text)
     return groups

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from bot import reports
-from bot.answering.abstention_model import shipped_model
 from bot.web.deps import AdminDep, KnowledgeBaseDep, StateDep, StoreDep
 from bot.web.errors import error_responses
+from bot.web.question_report import low_confidence_threshold, question_report
 from bot.web.report_schemas import (
     FeedbackList,
     FeedbackPublic,
@@ -17,7 +19,6 @@ from bot.web.report_schemas import (
     UnansweredGroupPublic,
     UnansweredReport,
 )
-from bot.web.unanswered import Question, group_questions
 
 router = APIRouter(
     prefix="/api/admin",
@@ -70,23 +71,14 @@ async def unanswered(
     ),
 ) -> UnansweredReport:
     """Group the questions not answered; list answers given with low confidence or rated 👎."""
-    records = await run_in_threadpool(store.unanswered, limit)
-    questions = [Question(r.question, r.language, r.created_at, r.reason) for r in records]
-    groups = await run_in_threadpool(
-        group_questions, questions, knowledge_base.embedder.embed_queries
-    )
-    configured = state.settings.abstain_threshold
-    threshold = below if below is not None else configured or shipped_model().threshold
-    doubtful = await run_in_threadpool(
-        reports.low_confidence_answers, store.database, below=threshold, limit=limit
-    )
-    disliked = await run_in_threadpool(
-        reports.rated_answers, store.database, rating="down", limit=limit
+    threshold = below if below is not None else low_confidence_threshold(state.settings)
+    report = await run_in_threadpool(
+        functools.partial(question_report, knowledge_base, store, below=threshold, limit=limit)
     )
     return UnansweredReport(
-        questions=len(questions),
-        groups=[UnansweredGroupPublic.from_group(g) for g in groups],
+        questions=report.questions,
+        groups=[UnansweredGroupPublic.from_group(g) for g in report.groups],
         low_confidence_below=threshold,
-        low_confidence=[ReviewedAnswerPublic.from_reviewed(r) for r in doubtful],
-        disliked=[ReviewedAnswerPublic.from_reviewed(r) for r in disliked],
+        low_confidence=[ReviewedAnswerPublic.from_reviewed(r) for r in report.low_confidence],
+        disliked=[ReviewedAnswerPublic.from_reviewed(r) for r in report.disliked],
     )
