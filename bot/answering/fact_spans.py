@@ -8,6 +8,7 @@ language-neutral), a date or a number is rewritten in the reader's locale by Bab
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,6 +82,17 @@ def _valid(year: int, month: int, day: int = 1) -> date | None:
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def load_locales(languages: Iterable[str]) -> None:
+    """Load Babel's data for these readers now: a first use reads it from disk (~40 ms)."""
+    sample = date(2023, 6, 15)
+    for language in languages:
+        locale = locale_for(language)
+        format_date(sample, "long", locale=locale)
+        format_skeleton("yMMMM", sample, locale=locale)
+        format_decimal(1200.5, locale=locale)
+        format_percent(0.4, locale=locale)
 
 
 def dates(text: str, locale: Locale) -> list[Span]:

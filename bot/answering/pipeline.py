@@ -16,10 +16,11 @@ from bot.answering.conversation import Resolved, resolve
 from bot.answering.editions import in_reader_language
 from bot.answering.evidence import Evidence, EvidenceConfig, EvidenceFinder
 from bot.answering.extractive import Draft, extractive_answer, refusal
+from bot.answering.fact_spans import load_locales
 from bot.answering.generation import Generation, LlmAnswerer, Outcome
 from bot.answering.glossing import glossed
 from bot.answering.llm import ChatClient
-from bot.answering.localisation import strings
+from bot.answering.localisation import ACCEPTED_LANGUAGES, strings
 from bot.answering.models import AskRequest, AskResponse, Citation, StreamEvent
 from bot.answering.models import Reason as ResponseReason
 from bot.answering.prompting import sources_for
@@ -27,6 +28,7 @@ from bot.answering.translating import translated
 from bot.answering.translation import Translator
 from bot.answering.validation import AnswerValidator
 from bot.answering.vectors import SentenceVectors
+from bot.answering.warming import embed_ahead
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.language import detect_language
 
@@ -97,12 +99,15 @@ class Answerer:
         )
 
     def warm_up(self) -> float:
-        """Run one question through the whole pipeline, unrecorded; return the seconds taken.
+        """Embed the corpus's quotable texts ahead, then run one question, unrecorded.
 
         The first question after a start pays for the model's first passes and every lazy
-        cache; a server runs this before it says it is ready, so no reader does.
+        cache; a server runs this before it says it is ready, so no reader does. Returns
+        the seconds taken.
         """
         started = time.perf_counter()
+        embed_ahead(self.knowledge_base, self.finder.vectors, self.finder.scorer.config)
+        load_locales(ACCEPTED_LANGUAGES)
         question = self._prepare(AskRequest(question=WARM_UP_QUESTION))
         self._citations(self._plain_draft(question), question.language)
         return time.perf_counter() - started

@@ -8,7 +8,6 @@ keywords, and whether it is written in the asker's language.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -184,14 +183,9 @@ class SentenceScorer:
         texts: list[str] = []
         owners: list[int] = []
         for index, entry in enumerate(entries):
-            if entry.previous is not None:
-                texts.append(f"{entry.previous.text} {entry.sentence.text}")
-                owners.append(index)
-            if len(entry.sentence.text) >= self.config.clause_min_sentence:
-                for clause in _CLAUSE_BREAK.split(entry.sentence.text):
-                    if len(clause) >= self.config.clause_min_chars:
-                        texts.append(clause)
-                        owners.append(index)
+            variants = _variants(entry.sentence, entry.previous, self.config)
+            texts.extend(variants)
+            owners.extend([index] * len(variants))
         best = np.full(len(entries), -1.0)
         if texts:
             cosines = self.vectors.passages(texts) @ question_vector
@@ -205,17 +199,22 @@ def quotable_texts(doc_id: str, text: str, config: ScoringConfig | None = None) 
     Embedding them ahead (a warm-up) leaves only the question to embed per answer.
     """
     config = config or ScoringConfig()
-    sentences = [s for s in split_sentences(doc_id, text) if not is_instruction(s.text)]
-    texts = [s.text for s in sentences]
-    texts += [f"{a.text} {b.text}" for a, b in itertools.pairwise(sentences)]
-    for sentence in sentences:
-        if len(sentence.text) >= config.clause_min_sentence:
-            texts += [
-                clause
-                for clause in _CLAUSE_BREAK.split(sentence.text)
-                if len(clause) >= config.clause_min_chars
-            ]
+    sentences = split_sentences(doc_id, text)
+    texts: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if not is_instruction(sentence.text):
+            texts.append(sentence.text)
+            texts.extend(_variants(sentence, sentences[i - 1] if i else None, config))
     return texts
+
+
+def _variants(sentence: Sentence, previous: Sentence | None, config: ScoringConfig) -> list[str]:
+    """Return the sentence after its predecessor, and its clauses when it is long."""
+    found = [f"{previous.text} {sentence.text}"] if previous is not None else []
+    if len(sentence.text) >= config.clause_min_sentence:
+        clauses = _CLAUSE_BREAK.split(sentence.text)
+        found += [c for c in clauses if len(c) >= config.clause_min_chars]
+    return found
 
 
 @lru_cache(maxsize=16384)

@@ -23,6 +23,11 @@ class SentenceVectors:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
+    @property
+    def capacity(self) -> int:
+        """Return how many vectors the cache holds at most."""
+        return self._capacity
+
     def passages(self, texts: Sequence[str]) -> Vectors:
         """Return one normalised passage vector per text, shape (len(texts), dimension)."""
         with self._lock:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.models import AskRequest
 from bot.runtime import Services, open_services
 from bot.settings import Settings
 from bot.web.loader import ServiceLoader
@@ -49,3 +50,18 @@ def test_a_failing_warm_up_still_serves(
     loader.start()
     assert loader.wait(timeout=300) and loader.state == "ok"
     assert any("warm-up question failed" in r.getMessage() for r in caplog.records)
+
+
+def test_after_the_warm_up_readers_questions_are_the_only_text_embedded(
+    services: Services,
+) -> None:
+    services.answerer.warm_up()
+    embedder = services.knowledge_base.embedder
+    before = embedder.passages_embedded
+    for question in (
+        "Ai là Trưởng Ban Chỉ đạo công tác thông tin đối ngoại?",
+        "Quelle entreprise coréenne coopère sur le site vmusic.vn ?",
+        "How many news agencies carry the Vietnam News Agency's foreign information?",
+    ):
+        assert services.answerer.ask(AskRequest(question=question)).citations
+    assert embedder.passages_embedded == before
