@@ -119,6 +119,22 @@ def usage_by(rows: Iterable[UsageRow], key: str) -> dict[str, Usage]:
     return dict(sorted(totals.items()))
 
 
+def latencies_by_day(database: Database, *, first_day: str) -> dict[str, list[float]]:
+    """Return every answer's latency in milliseconds, by UTC day, from ``first_day`` on."""
+    with database.read() as db:
+        rows = db.execute(
+            text(
+                "SELECT substr(created_at, 1, 10) AS day, latency_ms FROM messages "
+                "WHERE created_at >= :since"
+            ),
+            {"since": first_day},
+        ).all()
+    found: dict[str, list[float]] = {}
+    for day, latency in rows:
+        found.setdefault(str(day), []).append(float(latency))
+    return found
+
+
 def low_confidence_answers(database: Database, *, below: float, limit: int) -> list[ReviewedAnswer]:
     """Return answers given with a confidence under ``below``, newest first."""
     return _reviewed(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,6 +119,7 @@ def test_every_console_page_is_accessible_fits_the_screen_and_loads_nothing_from
         ("document", f"/admin/document?id={first}"),
         ("delete", f"/admin/document/delete?id={first}"),
         ("questions", "/admin/questions"),
+        ("overview", "/admin/overview"),
         ("documents-vi", "/admin/documents?lang=vi"),
     ):
         page.goto(web_api.url + path)
@@ -196,6 +198,43 @@ def test_the_unanswered_report_lists_what_the_corpus_cannot_answer(
         desktop.get_by_role("link", name="Download as CSV").first.click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert all(question in exported for question in asked)
+
+
+def test_the_overview_charts_the_day_s_questions_and_the_dependencies(
+    desktop: Page, web_api: WebApi
+) -> None:
+    sign_in(desktop, web_api.url)
+    desktop.get_by_role("link", name="Overview").click()
+    answered = int(desktop.locator("#answered-today").inner_text())
+    declined = int(desktop.locator("#declined-today").inner_text())
+    assert ask(web_api.url, "Qu'est-ce que le site vmusic.vn ?")["citations"]
+    assert ask(web_api.url, "What is the best recipe for pho?")["citations"] == []
+    desktop.reload()
+    expect(desktop.locator("#answered-today")).to_have_text(str(answered + 1))
+    expect(desktop.locator("#declined-today")).to_have_text(str(declined + 1))
+    by_channel = desktop.locator("figure", has_text="Questions per day, by channel")
+    today = by_channel.locator("tbody tr").last
+    assert today.locator("th").text_content() == time.strftime("%Y-%m-%d", time.gmtime())
+    assert sum(int(n) for n in today.locator("td").all_text_contents()) == answered + declined + 2
+    assert by_channel.locator("svg rect").count() >= 1
+    latency = desktop.locator("figure", has_text="Time to answer")
+    assert latency.locator("polyline").count() == 2
+    expect(desktop.locator("#health")).to_contain_text("chroma working")
+
+
+def test_the_consistency_check_and_a_reindex_show_their_result(
+    desktop: Page, web_api: WebApi
+) -> None:
+    held = len(web_api.services.knowledge_base.documents())
+    sign_in(desktop, web_api.url)
+    desktop.get_by_role("button", name="Check consistency").click()
+    expect(desktop.locator("#maintenance-verdict")).to_have_text("No problem found.")
+    expect(desktop.locator("#maintenance-lines")).to_contain_text(f"documents {held}")
+    assert problems(desktop) == []
+    desktop.get_by_role("link", name="Documents").first.click()
+    desktop.get_by_role("button", name="Re-index everything").click()
+    expect(desktop.locator("#maintenance-lines")).to_contain_text(f"updated {held}")
+    assert ask(web_api.url, "Qu'est-ce que le site vmusic.vn ?")["citations"]
 
 
 def session_cookie(url: str, key: str) -> httpx.Cookies:
