@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import catalogue
-from bot.web.console import documents, maintenance, overview, questions, signin
+from bot.web.console import documents, glossary, maintenance, overview, questions, signin
 from bot.web.console.pages import PREFIX, SignInRequired, render, sign_in_redirect, staff_language
 from bot.web.errors import validation_error_handler
 
@@ -65,7 +65,7 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 def install_console(app: FastAPI) -> None:
     """Serve the console under /admin."""
-    for module in (signin, documents, questions, overview, maintenance):
+    for module in (signin, documents, questions, overview, glossary, maintenance):
         app.include_router(module.router)
     app.add_api_route(f"{PREFIX}/static/{{name}}", _static, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _signed_out)

@@ -120,6 +120,8 @@ def test_every_console_page_is_accessible_fits_the_screen_and_loads_nothing_from
         ("delete", f"/admin/document/delete?id={first}"),
         ("questions", "/admin/questions"),
         ("overview", "/admin/overview"),
+        ("glossary", "/admin/glossary"),
+        ("term", "/admin/glossary/edit?term=Bộ Chính trị"),
         ("documents-vi", "/admin/documents?lang=vi"),
     ):
         page.goto(web_api.url + path)
@@ -235,6 +237,35 @@ def test_the_consistency_check_and_a_reindex_show_their_result(
     desktop.get_by_role("button", name="Re-index everything").click()
     expect(desktop.locator("#maintenance-lines")).to_contain_text(f"updated {held}")
     assert ask(web_api.url, "Qu'est-ce que le site vmusic.vn ?")["citations"]
+
+
+def test_a_term_added_in_the_glossary_glosses_the_next_answer_until_removed(
+    desktop: Page, web_api: WebApi
+) -> None:
+    question = "Quelle entreprise coréenne coopère sur le site vmusic.vn ?"
+
+    def glosses() -> dict[str, str]:
+        citations = ask(web_api.url, question)["citations"]
+        assert isinstance(citations, list) and citations
+        return {g["term"]: g["translation"] for c in citations for g in c["glossary"]}
+
+    assert "tập đoàn Naver" not in glosses()
+    sign_in(desktop, web_api.url)
+    desktop.get_by_role("link", name="Glossary").click()
+    desktop.get_by_role("link", name="Add a term").click()
+    desktop.get_by_label("Term (Vietnamese)").fill("tập đoàn Naver")
+    desktop.get_by_label("Français (fr)").fill("groupe Naver")
+    desktop.get_by_role("button", name="Save", exact=True).click()
+    expect(desktop.get_by_role("alert")).to_have_text("Enter where the translations come from.")
+    desktop.get_by_label("Source of the translations").fill("Naver Corporation, press releases")
+    desktop.get_by_role("button", name="Save", exact=True).click()
+    expect(desktop.locator("#glossary-message")).to_contain_text("is saved")
+    expect(desktop.locator("#glossary")).to_contain_text("groupe Naver")
+    assert glosses()["tập đoàn Naver"] == "groupe Naver"
+    row = desktop.locator("#glossary tr", has_text="tập đoàn Naver")
+    row.get_by_role("button", name="Delete").click()
+    expect(desktop.locator("#glossary-message")).to_contain_text("is removed")
+    assert "tập đoàn Naver" not in glosses()
 
 
 def session_cookie(url: str, key: str) -> httpx.Cookies:
