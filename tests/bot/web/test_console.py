@@ -148,16 +148,19 @@ def test_upload_a_docx_and_a_url_edit_a_title_and_delete_it_again(
         "</article></body></html>",
     )
     sign_in(page, web_api.url)
+    (tmp_path / "empty.txt").write_text("")
     page.get_by_label("Files (drop them here or choose them)").set_input_files(
-        tmp_path / "hoi-dong.docx"
+        [tmp_path / "hoi-dong.docx", tmp_path / "empty.txt"]
     )
     page.get_by_label("Web address (URL)").fill(article)
     page.get_by_role("button", name="Add", exact=True).click()
     results = page.locator("#results li")
-    expect(results).to_have_count(2)
+    expect(results).to_have_count(3)
     expect(results.nth(0)).to_contain_text("Added")
     expect(results.nth(0)).to_contain_text("hoi-dong.docx")
-    expect(results.nth(1)).to_contain_text("Added")
+    expect(results.nth(1)).to_contain_text("Failed")
+    expect(results.nth(1)).to_contain_text("empty.txt")
+    expect(results.nth(2)).to_contain_text("Added")
     expect(page.locator("#documents")).to_contain_text("Hội đồng Thông tin biển đảo")
     expect(page.locator("#documents")).to_contain_text("Trung tâm Báo chí quốc tế")
 
