@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DAY_S = 24 * 3600
+# The first purge of a start opens its own database connections; a minute after the
+# service is ready, it no longer competes with the first readers' answers.
+FIRST_PURGE_AFTER_S = 60
 
 
 def purge_once(services: Services, retention_days: int) -> int:
@@ -33,10 +36,11 @@ def purge_once(services: Services, retention_days: int) -> int:
 
 
 async def purge_daily(loaded: Callable[[], Services | None], retention_days: int) -> None:
-    """Purge now (once the services are loaded), then every day; 0 days keeps everything."""
+    """Purge soon after the services are loaded, then every day; 0 days keeps everything."""
     if retention_days <= 0:
         return
     services = await asyncio.to_thread(loaded)
+    await asyncio.sleep(FIRST_PURGE_AFTER_S)
     while services is not None:
         try:
             await asyncio.to_thread(purge_once, services, retention_days)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
@@ -106,6 +107,10 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         if local is not None:
             advertise(settings.data_dir, local)
         state.loader.start()
+        # The first request would otherwise pay, in a reader's answer, for importing
+        # anyio's backend and starting its worker threads, and for resolving each route's
+        # parameters and models (which building the OpenAPI schema does for all of them).
+        await run_in_threadpool(app.openapi)
         purging = asyncio.create_task(purge_daily(loaded_services, settings.retention_days))
         try:
             # Polling, or a webhook when VNPOS_TELEGRAM_WEBHOOK_URL is set; nothing without

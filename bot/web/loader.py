@@ -8,6 +8,7 @@ the endpoints that need them answer 503 with Retry-After.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -81,6 +82,8 @@ class ServiceLoader:
         except Exception:
             # A warm-up that fails leaves the first reader to pay the cold start, no more.
             log.exception("the warm-up question failed; serving anyway")
+        # The warm-up's garbage is collected now, not in the middle of a first answer.
+        gc.collect()
         with self._lock:
             if self._closed:
                 services.close()
