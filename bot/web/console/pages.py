@@ -23,6 +23,12 @@ from bot.web.deps import StateDep
 PREFIX = "/admin"
 LANGUAGES = ("en", "vi")  # the staff's languages
 LANGUAGE_COOKIE = "vnpos_console_lang"
+# Console pages hold what only admins may see: never cached, never framed by another site.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+}
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 
@@ -101,7 +107,7 @@ def render(
             **context,
         },
         status_code=status_code,
-        headers=headers,
+        headers={**PAGE_HEADERS, **(headers or {})},
     )
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="strict", httponly=True)

@@ -290,6 +290,8 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(web_api: W
     assert refused.status_code == forged.status_code == 403
     assert "did not come from the console" in refused.text
     assert page.status_code == 200 and doc_id in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
     assert web_api.services.knowledge_base.document(doc_id) is not None
 
 
