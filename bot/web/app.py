@@ -86,9 +86,8 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
         key_limiter=key_limiter,
         shared_limits=shared_limits,
         proxies=TrustedProxies(settings.trusted_proxies),
+        console_sessions=ConsoleSessions(settings.admin_api_keys),
     )
-
-    console_sessions = ConsoleSessions(settings.admin_api_keys)
 
     # VNPOS_ROLE: web replicas never touch Telegram; the bot process serves no public API.
     telegram = WebBot(settings, enabled=settings.role != "web")
@@ -97,7 +96,7 @@ def create_app(settings: Settings, *, local: LocalServer | None = None) -> FastA
 
     def signed_in(headers: Headers) -> bool:
         cookie = cookie_parser(headers.get("cookie", "")).get(COOKIE)
-        return console_sessions.session(cookie) is not None
+        return state.console_sessions.session(cookie) is not None
 
     def loaded_services() -> Services | None:
         return state.loader.services if state.loader.wait() else None

@@ -13,6 +13,7 @@ from bot.chat import Chats
 from bot.runtime import Services
 from bot.settings import Settings
 from bot.store import AppStore
+from bot.web.console.sessions import ConsoleSessions
 from bot.web.loader import ServiceLoader
 from bot.web.metrics import Metrics
 from bot.web.proxies import TrustedProxies
@@ -37,6 +38,7 @@ class WebState:
     key_limiter: Limiter
     shared_limits: SharedLimits | None
     proxies: TrustedProxies
+    console_sessions: ConsoleSessions
 
 
 def get_state(request: Request) -> WebState:

@@ -10,9 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import catalogue
 from bot.web.console import documents, glossary, maintenance, overview, questions, signin
-from bot.web.console.pages import PREFIX, SignInRequired, render, sign_in_redirect, staff_language
+from bot.web.console.pages import PREFIX, SignInRequired, render, sign_in_redirect
+from bot.web.console.pages import words as console_words
 from bot.web.errors import validation_error_handler
 
 UPLOAD_PATH = documents.UPLOAD_PATH
@@ -39,7 +39,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if not _is_console(request):
         return await http_exception_handler(request, exc)
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     message = {403: words["form_expired"], 503: words["starting"]}.get(exc.status_code)
     if exc.status_code == 503 and "could not open" in str(exc.detail):
         message = words["unavailable"]
@@ -58,7 +58,7 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     if not _is_console(request):
         return await validation_error_handler(request, exc)
     fields = ", ".join(str(error["loc"][-1]) for error in exc.errors()[:3])
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     message = words["invalid"].format(fields=fields)
     return render(request, "error.html", session=None, status_code=422, message=message)
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot import catalogue
 from bot.uploads import UploadTooLarge, ingest_upload, receive_upload, sanitise_filename
 from bot.web.console.listing import SORTS, document_rows
 from bot.web.console.outcomes import Outcome, outcomes
-from bot.web.console.pages import PREFIX, FormSessionDep, SessionDep, render, staff_language
+from bot.web.console.pages import PREFIX, FormSessionDep, SessionDep, render
+from bot.web.console.pages import words as console_words
 from bot.web.deps import KnowledgeBaseDep, StateDep
 from retrieval.editing import edit_metadata
 from retrieval.sizes import describe_size
@@ -84,7 +84,7 @@ async def upload(
     url: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Ingest the uploaded files and the URL; show what happened to each."""
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     chosen = [f for f in files if f.filename][:MAX_FILES]
     results: list[Outcome] = []
     directory = state.settings.data_dir / "uploads"
@@ -222,7 +222,7 @@ async def delete(
     """Delete a document from the index and go back to the list."""
     deleted = await run_in_threadpool(knowledge_base.delete, id)
     kind = "deleted" if deleted else "failed"
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     detail = "" if deleted else words["missing"].format(id=id)
     return await _documents_page(
         request,

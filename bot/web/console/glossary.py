@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot import catalogue
 from bot.languages import native_name
-from bot.web.console.pages import PREFIX, FormSessionDep, SessionDep, render, staff_language
+from bot.web.console.pages import PREFIX, FormSessionDep, SessionDep, render
+from bot.web.console.pages import words as console_words
 from bot.web.deps import KnowledgeBaseDep
 from retrieval.glossary import GlossaryEntry
 from retrieval.glossary_store import CONSOLE
@@ -119,7 +120,7 @@ async def save(
     }
     alias_list = tuple(a.strip() for a in aliases.split("|") if a.strip())
     entry = GlossaryEntry(term.strip(), alias_list, translations, source.strip())
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     problem = next(
         (
             words[key]
@@ -150,6 +151,6 @@ async def delete(
 ) -> Response:
     """Remove a term from the console's glossary (a file's terms stay in their file)."""
     removed = await run_in_threadpool(knowledge_base.glossaries.remove_term, term)
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     message = words["term_removed" if removed else "term_not_console"].format(term=term)
     return await _glossary_page(request, session, knowledge_base, query="", message=message)

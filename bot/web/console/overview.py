@@ -29,6 +29,7 @@ class Overview:
     rates: Chart
     latency: Chart
     corpus: Chart
+    today: reports.Usage  # the last day's questions and ratings
 
 
 def window(first_day: str, days: int) -> list[str]:
@@ -71,6 +72,7 @@ def overview(
         rates=line_chart(days, {"declined": declined, "rated": rated}, unit="%"),
         latency=line_chart(days, latency, unit=" ms"),
         corpus=line_chart(days, {"documents": held}),
+        today=totals.get(days[-1], reports.Usage()),
     )
 
 
@@ -106,7 +108,6 @@ async def overview_page(
         "overview.html",
         session=session,
         charts=overview(days, rows, latencies, documents),
-        today=reports.usage_by(rows, "day").get(days[-1], reports.Usage()),
         counts=counts,
         documents=len(documents),
         chunks=await run_in_threadpool(knowledge_base.chunk_count),

@@ -50,9 +50,14 @@ def staff_language(request: Request) -> str:
     return "vi" if accepted.startswith("vi") else "en"
 
 
+def words(request: Request) -> dict[str, Any]:
+    """Return the console's messages in the staff's language."""
+    return catalogue.section(staff_language(request), "console")
+
+
 def sessions(state: StateDep) -> ConsoleSessions:
-    """Return the session issuer for the configured admin keys."""
-    return ConsoleSessions(state.settings.admin_api_keys)
+    """Return the session issuer for the configured admin keys (built once, with the app)."""
+    return state.console_sessions
 
 
 SessionsDep = Annotated[ConsoleSessions, Depends(sessions)]
@@ -98,7 +103,7 @@ def render(
         request,
         template,
         {
-            "t": catalogue.section(language, "console"),
+            "t": words(request),
             "lang": language,
             "languages": LANGUAGES,
             "csrf": session.csrf if session else None,

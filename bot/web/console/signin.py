@@ -8,14 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot import catalogue
 from bot.web.console.pages import (
     PREFIX,
     FormSessionDep,
     SessionsDep,
     render,
     safe_next,
-    staff_language,
+)
+from bot.web.console.pages import (
+    words as console_words,
 )
 from bot.web.console.sessions import COOKIE, LIFETIME_S, LOGIN_COOKIE, login_token
 
@@ -55,7 +56,7 @@ async def login(
     next: Annotated[str, Form(max_length=2000)] = PREFIX,
 ) -> Response:
     """Exchange an admin key for a session cookie."""
-    words = catalogue.section(staff_language(request), "console")
+    words = console_words(request)
     expected = request.cookies.get(LOGIN_COOKIE)
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         return _form(request, issuer, error=words["login_expired"], status=403)
