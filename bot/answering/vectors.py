@@ -45,6 +45,16 @@ class SentenceVectors:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
         return np.stack(found).astype(np.float32, copy=False)
 
+    def known(self) -> dict[str, np.ndarray]:
+        """Return a copy of the cached vectors (to save a warm-up for later)."""
+        with self._lock:
+            return dict(self._cache)
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Add vectors computed earlier to the cache."""
+        with self._lock:
+            self._cache.update(vectors)
+
     def queries(self, texts: Sequence[str]) -> Vectors:
         """Return one normalised query vector per text (questions and answer sentences)."""
         return self.embedder.embed_queries(list(texts))
