@@ -110,8 +110,8 @@ class _Trickle(BaseHTTPRequestHandler):
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from load_ask import free_port, vnpos, wait_ready
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.load_ask import free_port, vnpos, wait_ready
 
     trickle = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
     trickle.daemon_threads = True

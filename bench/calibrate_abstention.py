@@ -202,7 +202,7 @@ def main() -> None:
             args.cache.write_bytes(pickle.dumps((rows, yardstick, "")))
     train = [r for r in rows if not r["test"]]
     test = [r for r in rows if r["test"]]
-    x = np.array([features(r["signals"]) for r in train])  # type: ignore[arg-type]
+    x = np.array([features(r["signals"]) for r in train])
     y = np.array([float(bool(r["label"])) for r in train])
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     # The few off-topic questions stand for a whole kind of question: weigh them up.
@@ -214,12 +214,12 @@ def main() -> None:
     # The threshold refuses --max-refusals of the answerable questions, the veto included.
     positives = [r for r in train if r["label"]]
     vetoed_share = np.mean([bool(r["vetoed"]) for r in positives])
-    kept = [model.confidence(r["signals"]) for r in positives if not r["vetoed"]]  # type: ignore[arg-type]
+    kept = [model.confidence(r["signals"]) for r in positives if not r["vetoed"]]
     share = max(0.0, (args.max_refusals - vetoed_share) / (1 - vetoed_share))
     threshold = float(np.quantile(kept, share))
     floor = float(np.quantile(kept, args.floor_refusals))
     off_topic = [r["signals"] for r in train if "off-topic" in str(r["kind"])]
-    off_topic_line = float(np.quantile([s.best - s.background for s in off_topic], 0.9))  # type: ignore[attr-defined]
+    off_topic_line = float(np.quantile([s.best - s.background for s in off_topic], 0.9))
     model = AbstentionModel(
         weights, bias, mean, scale, threshold, floor, yardstick, off_topic_line, "bundled"
     )

@@ -43,7 +43,7 @@ def main() -> None:
     ]
     vectors = {}
     for backend in ("torch", "onnx"):
-        embedder = load_embedder("bundled", args.data_dir / "models", backend=backend)  # type: ignore[arg-type]
+        embedder = load_embedder("bundled", args.data_dir / "models", backend=backend)
         embedder.embed_queries(questions[:4])
         took = []
         for question in questions:
@@ -53,7 +53,7 @@ def main() -> None:
         started = time.perf_counter()
         vectors[backend] = embedder.embed_passages(passages)
         rate = len(passages) / (time.perf_counter() - started)
-        settings = Settings(data_dir=args.data_dir, embedding_backend=backend)  # type: ignore[call-arg]
+        settings = Settings(data_dir=args.data_dir, embedding_backend=backend)
         services = open_services(settings)
         try:
             for question in questions:

@@ -61,7 +61,7 @@ def vnpos(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.Popen
         else [sys.executable, "-c", "from bot.cli import main; main()"]
     )
     command = [*launcher, *args]
-    return subprocess.Popen(command, cwd=REPO, env=env, **kwargs)  # type: ignore[call-overload,no-any-return]
+    return subprocess.Popen(command, cwd=REPO, env=env, **kwargs)  # type: ignore[call-overload]
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -86,7 +86,7 @@ def main() -> None:
     print(f"{'questions':<10} {'mode':<8} {'r@1':>6} {'r@5':>6} {'r@10':>6} {'mrr':>6}")
     for lang in ("vi", "en"):
         for mode in ("dense", "keyword", "hybrid"):
-            m = metrics(found[lang], weights, mode)  # type: ignore[arg-type]
+            m = metrics(found[lang], weights, mode)
             print(
                 f"{lang}->vi{'':<4} {mode:<8} {m['r@1']:6.3f} {m['r@5']:6.3f} "
                 f"{m['r@10']:6.3f} {m['mrr']:6.3f}"
