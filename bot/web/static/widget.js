@@ -164,7 +164,9 @@
                                  { headers: KEY ? { "X-Widget-Key": KEY } : {} });
       if (!response.ok) return;
       intro = await response.json();
-      if (!state.messages.length) restore();
+      // In place: a question asked while the intro loaded is on the log, not yet in state.
+      var shown = log.querySelector(".msg.greeting");
+      if (shown) shown.replaceWith(greeting());
     } catch (e) { /* shown when a question is asked */ }
   }
 
@@ -180,9 +182,9 @@
     log.scrollTop = Math.max(0, item.offsetTop - 8);
   }
 
-  function renderGreeting() {
-    var item = bubble("bot greeting", T.assistant);
-    item.append(el("span", "text", intro.greeting));
+  function greeting() {
+    var item = el("div", "msg bot greeting");
+    item.append(el("span", "who", T.assistant), el("span", "text", intro.greeting));
     if (intro.examples && intro.examples.length) {
       item.append(el("span", "examples-title", T.examples_title));
       var list = el("ul", "examples");
@@ -195,6 +197,7 @@
       });
       item.append(list);
     }
+    return item;
   }
 
   function showError(message, detail, retry) {
@@ -504,8 +507,7 @@
   }
 
   function restore() {
-    log.replaceChildren();
-    renderGreeting();
+    log.replaceChildren(greeting());
     state.messages.forEach(function (m) {
       if (m.role === "user") bubbleText("user", T.you, m.text);
       else renderAnswer(bubble("bot", T.assistant), m.answer);

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import httpx
 import yaml
+from playwright.sync_api import Page, Route, expect
 
 from bot import catalogue
 from tests.bot.web.conftest import KEY_EXAMPLES_FR, KEY_GREETING_FR, WIDGET_KEY, Sites, WebApi
+from tests.bot.web.test_ask_api import QUESTION_FR
+from tests.bot.web.widget_pages import ask, host_page, open_widget
 
 
 def intro(web_api: WebApi, lang: str, **headers: str) -> dict[str, object]:
@@ -65,3 +68,28 @@ def test_every_language_has_every_widget_string() -> None:
         own = yaml.safe_load(path.read_text(encoding="utf-8"))["widget"]
         assert set(own) == english, language
         assert len(strings["examples"]) >= 3, language
+
+
+def test_a_question_asked_before_the_greeting_loads_keeps_its_answer(
+    page: Page, web_api: WebApi, sites: Sites
+) -> None:
+    # A slow intro lands while the first question is being answered.
+    intro_route: list[Route] = []
+    ask_route: list[Route] = []
+    page.route("**/api/widget/intro*", lambda route: intro_route.append(route))
+    page.route("**/api/ask/stream", lambda route: ask_route.append(route))
+    open_widget(page, host_page(sites, web_api.url, "slow-intro.html"))
+    ask(page, QUESTION_FR)
+    expect(page.locator(".msg.user")).to_have_count(1)
+    while not (intro_route and ask_route):
+        page.wait_for_timeout(50)
+    with page.expect_response("**/api/widget/intro*"):
+        intro_route[0].continue_()
+    greeting = page.locator(".msg.greeting")
+    expect(greeting).to_contain_text(KEY_GREETING_FR)
+    ask_route[0].continue_()
+    answer = page.locator(".msg.bot").last
+    expect(answer.locator("details").first).to_be_attached(timeout=60_000)
+    expect(page.locator(".msg.user")).to_have_count(1)
+    expect(page.locator(".msg.user")).to_contain_text(QUESTION_FR)
+    expect(greeting).to_have_count(1)
