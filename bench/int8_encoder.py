@@ -6,8 +6,8 @@ Quantises the shipped encoder's MatMuls (onnxruntime dynamic quantisation, int8 
 per output channel) into a temporary folder, then prints for both: one query's embedding
 time with one thread (median over the dev questions, as a server's answer slot runs it),
 the smallest and mean cosine with the shipped encoder's vectors, and the dev-set figures
-from a fresh index built with each. The shipped encoder stays fp32 because these figures
-drop (see the stop 27 note on issue 10).
+from a fresh index built with each. The shipped encoder stays fp32 because the dev-set
+figures drop with int8 although its vectors keep a cosine above 0.99.
 """
 
 from __future__ import annotations

@@ -81,8 +81,11 @@ def test_a_question_asked_before_the_greeting_loads_keeps_its_answer(
     open_widget(page, host_page(sites, web_api.url, "slow-intro.html"))
     ask(page, QUESTION_FR)
     expect(page.locator(".msg.user")).to_have_count(1)
-    while not (intro_route and ask_route):
+    for _ in range(200):
+        if intro_route and ask_route:
+            break
         page.wait_for_timeout(50)
+    assert intro_route and ask_route, "the widget did not ask for its intro and the answer"
     with page.expect_response("**/api/widget/intro*"):
         intro_route[0].continue_()
     greeting = page.locator(".msg.greeting")
