@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from bot.answering.models import MAX_QUESTION_CHARS, AskRequest, AskResponse, Citation
+from bot.question_batches import QuestionBatches
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
@@ -63,11 +64,26 @@ class Chats:
     """Answers chats' questions in order, within the process's answer slots."""
 
     def __init__(
-        self, answerer: Answerer, *, slots: AnswerSlots, max_waiting: int = MAX_WAITING_PER_CHAT
+        self,
+        answerer: Answerer,
+        *,
+        slots: AnswerSlots,
+        max_waiting: int = MAX_WAITING_PER_CHAT,
+        batches: QuestionBatches | None = None,
     ) -> None:
+        """Answer with ``answerer``; ``batches`` embeds the questions waiting for a slot."""
         self.answerer = answerer
         self.slots = slots
         self.queue = ChatQueue(max_waiting)
+        self.batches = batches
+
+    @asynccontextmanager
+    async def slot_for(self, question: str) -> AsyncIterator[None]:
+        """Embed ``question`` with the others waiting, then hold an answer slot for it."""
+        if self.batches is not None:
+            await self.batches.embed(question)
+        async with self.slots.held():
+            yield
 
     async def ask(
         self,
@@ -98,7 +114,7 @@ class Chats:
                 question=question, language=language, conversation_id=state.conversation_id
             )
             ask = functools.partial(self.answerer.ask, request, channel=channel)
-            async with self.slots.held():
+            async with self.slot_for(request.question):
                 # Answers are CPU-bound: keep the event loop for the other chats.
                 response = await asyncio.to_thread(ask)
             state.conversation_id = response.conversation_id

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.chat import AnswerSlots, Chats
+from bot.question_batches import QuestionBatches
 from bot.settings import Settings
 from bot.store import AppStore
 
@@ -162,5 +163,9 @@ def open_services(
     except BaseException:
         knowledge_base.close()
         raise
-    chats = Chats(answerer, slots=AnswerSlots(settings.max_concurrent_answers))
+    chats = Chats(
+        answerer,
+        slots=AnswerSlots(settings.max_concurrent_answers),
+        batches=QuestionBatches(answerer.embed_questions_ahead),
+    )
     return Services(settings, knowledge_base, store, answerer, chats)

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -111,6 +111,14 @@ class Answerer:
         question = self._prepare(AskRequest(question=WARM_UP_QUESTION))
         self._citations(self._plain_draft(question), question.language)
         return time.perf_counter() - started
+
+    def embed_questions_ahead(self, questions: Sequence[str]) -> None:
+        """Embed questions that wait for their answer together, in one model pass.
+
+        Their answers then search without a pass of their own; a follow-up, searched with
+        the question before it, still makes its own.
+        """
+        self.finder.vectors.embed_questions_ahead(questions)
 
     def ask(self, request: AskRequest, *, channel: str = "api") -> AskResponse:
         """Answer ``request`` and record the answer."""

@@ -57,7 +57,7 @@ async def ask_stream(
     try:
         # The CPU-bound search and scoring happen before the first event; what follows
         # (text pieces, or an LLM's tokens) must not hold a slot.
-        async with chats.slots.held():
+        async with chats.slot_for(request.question):
             first = await anext(events, None)
         if first is not None:
             yield as_server_sent_event(first)
