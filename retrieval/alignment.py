@@ -3,15 +3,17 @@
 In the spirit of vecalign (Thompson and Koehn, 2019): a dynamic programme over the two
 sentence sequences in which each step pairs one sentence of one side with one to three
 of the other (1-1, 1-2, 2-1, 1-3, 3-1: a list a translation cut into items) or leaves a
-sentence out. A pair gains how far its cosine stands above what its sentences score with
-their nearest sentences on the other side (a margin, as in Artetxe and Schwenk's mining:
-a legal text's sentences all look alike, so a raw cosine says little); leaving a
-sentence out gains nothing, so a sentence the other edition lacks stays unpaired rather
-than forced onto a neighbour.
+sentence out. Sentences with a heading or caption between them never pair as one. A
+pair gains how far its cosine stands above what its sentences score with their nearest
+sentences on the other side (a margin, as in Artetxe and Schwenk's mining: a legal
+text's sentences all look alike, so a raw cosine says little); leaving a sentence out
+gains nothing, so a sentence the other edition lacks stays unpaired rather than forced
+onto a neighbour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,12 +47,23 @@ class Bead:
     similarity: float
 
 
-def align(source: np.ndarray, target: np.ndarray) -> list[Bead]:
+def align(
+    source: np.ndarray,
+    target: np.ndarray,
+    *,
+    source_apart: Sequence[bool] = (),
+    target_apart: Sequence[bool] = (),
+) -> list[Bead]:
     """Return the monotonic alignment of two sequences of unit sentence vectors.
 
     Args:
         source: One vector per sentence of one edition, in order (n x d).
         target: The same for the other edition (m x d).
+        source_apart: For each sentence of ``source`` but the last, whether text that is
+            no sentence (a heading, a caption) stands between it and the next: such
+            sentences never pair as one, or a quote would take in the next article's
+            heading. Empty: any may.
+        target_apart: The same for ``target``.
 
     Returns:
         The aligned pairs in order; sentences of either side that match nothing are in none.
@@ -61,11 +74,13 @@ def align(source: np.ndarray, target: np.ndarray) -> list[Bead]:
     single = source @ target.T
     background_source = _background(single)
     background_target = _background(single.T)
-    gains = {
-        (di, dj): _gains(source, target, background_source, background_target, di, dj)
-        for di, dj in _STEPS
-        if di and dj and di <= n and dj <= m
-    }
+    gains: dict[tuple[int, int], list[list[float]]] = {}
+    for di, dj in _STEPS:
+        if di and dj and di <= n and dj <= m:
+            table = _gains(source, target, background_source, background_target, di, dj)
+            table[_joins_apart(source_apart, n, di), :] = _UNREACHED
+            table[:, _joins_apart(target_apart, m, dj)] = _UNREACHED
+            gains[(di, dj)] = table.tolist()
     band = _band(n, m)
     best = [[_UNREACHED] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
@@ -132,13 +147,20 @@ def _gains(
     background_target: np.ndarray,
     di: int,
     dj: int,
-) -> list[list[float]]:
+) -> np.ndarray:
     """Return the gain of pairing sentences ``i:i+di`` with ``j:j+dj``, for every i and j."""
     cosine = _windows(source, di) @ _windows(target, dj).T
     bar_source = np.convolve(background_source, np.ones(di) / di, mode="valid")
     bar_target = np.convolve(background_target, np.ones(dj) / dj, mode="valid")
     penalty = _MERGE_PENALTY * (di + dj - 2)
-    return (cosine - (bar_source[:, None] + bar_target[None, :]) / 2 - penalty).tolist()
+    return np.asarray(cosine - (bar_source[:, None] + bar_target[None, :]) / 2 - penalty)
+
+
+def _joins_apart(apart: Sequence[bool], count: int, size: int) -> np.ndarray:
+    """Return, for each window of ``size`` sentences, whether it reads across a heading."""
+    if size == 1 or not apart:
+        return np.zeros(count - size + 1, dtype=bool)
+    return np.array([any(apart[start : start + size - 1]) for start in range(count - size + 1)])
 
 
 def _windows(vectors: np.ndarray, size: int) -> np.ndarray:

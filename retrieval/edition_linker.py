@@ -13,6 +13,7 @@ the shorter text are paired, each pair clearly better than its other matches.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from urllib.parse import urlsplit
@@ -25,7 +26,7 @@ from retrieval.edition_store import EditionStore
 from retrieval.editions import Edition, Pair
 from retrieval.embedding import Embedder
 from retrieval.registry import Registry
-from retrieval.sentences import split_sentences
+from retrieval.sentences import Sentence, split_sentences
 from retrieval.types import DocumentMeta, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,12 @@ class EditionLinker:
             return [], 0.0, 0.0
         vectors = self._embedder.embed_passages([s.text for s in edition + original])
         source, target = vectors[: len(edition)], vectors[len(edition) :]
-        beads = align(source, target)
+        beads = align(
+            source,
+            target,
+            source_apart=_apart(edition_text, edition),
+            target_apart=_apart(original_text, original),
+        )
         paired = (
             sum(b.source[1] - b.source[0] for b in beads) / len(edition)
             if len(edition) <= len(original)
@@ -249,3 +255,8 @@ def _original_first(new: DocumentMeta, indexed: DocumentMeta) -> bool:
 def _language(registry: Registry, doc_id: str) -> str | None:
     stored = registry.get(doc_id)
     return stored.meta.language if stored else None
+
+
+def _apart(text: str, sentences: Sequence[Sentence]) -> list[bool]:
+    """Return, for each sentence but the last, whether a heading or caption follows it."""
+    return [bool(text[a.end : b.start].strip()) for a, b in itertools.pairwise(sentences)]

@@ -43,3 +43,28 @@ def test_unrelated_texts_align_nowhere_and_empty_ones_raise_nothing(embedder: Em
     )
     assert align(weather, embedder.embed_passages(VIETNAMESE[2:3])) == []
     assert align(weather[:0], weather) == []
+
+
+def test_a_sentence_is_never_paired_with_the_heading_lines_of_the_next_article(
+    embedder: Embedder,
+) -> None:
+    # The Constitution's English edition prints an article's side titles as lines of
+    # their own; "Article 35." between them is no sentence and is left out.
+    english = [
+        "Citizen has the right to social insurance.",
+        "Right to choose occupation and safe work environment",
+        "Citizen has the right to work and to select career, job, and workplace.",
+    ]
+    vietnamese = [
+        "Công dân có quyền được bảo đảm an sinh xã hội.",
+        "Công dân có quyền làm việc, lựa chọn nghề nghiệp, việc làm và nơi làm việc.",
+    ]
+    beads = align(
+        embedder.embed_passages(english),
+        embedder.embed_passages(vietnamese),
+        source_apart=[True, False],
+    )
+
+    # Without the heading between them the first pair would take in the next article's
+    # title ((0, 2), (0, 1)); the title stays with its own article's sentence.
+    assert [(b.source, b.target) for b in beads] == [((0, 1), (0, 1)), ((1, 3), (1, 2))]
