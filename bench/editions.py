@@ -208,7 +208,9 @@ def constitution(embedder: Embedder) -> None:
         ]
         right = sum(1 for a in both if a in votes and votes[a].most_common(1)[0][0] in covers[a])
         false = [a for a in both if a in votes and votes[a].most_common(1)[0][0] not in covers[a]]
-        crossing = sum(n for a, c in votes.items() if chosen(a) for b, n in c.items() if b != a)
+        crossing = sum(
+            n for a, c in votes.items() if chosen(a) for b, n in c.items() if b not in covers[a]
+        )
         total = sum(sum(c.values()) for a, c in votes.items() if chosen(a))
         print(
             f"  {label}: {len(both)} articles in both editions, aligned with their counterpart "
