@@ -14,6 +14,8 @@ import pypdf
 import trafilatura
 
 from retrieval.errors import LoadError
+from retrieval.running_heads import without_running_heads
+from retrieval.sentences import runs_on, wrap_band
 from retrieval.sizes import describe_size
 
 __all__ = ["decode_text", "docx_text", "html_meta", "html_text", "normalise", "pdf_text"]
@@ -133,25 +135,23 @@ def _pdf_pages(reader: pypdf.PdfReader, *, name: str) -> str:
         contents = page.get_contents()
         if contents is not None:
             contents.get_data()
-        pages.append(_unwrap(page.extract_text() or ""))
+        pages.append(page.extract_text() or "")
         size += len(pages[-1])
         if size > MAX_TEXT_CHARS:
             raise LoadError(
                 f"{name}: the PDF holds more than {MAX_TEXT_CHARS:,} characters of text "
                 "(the limit for one document); split it"
             )
-    return "\n\n".join(pages)
+    return "\n\n".join(_unwrap(page) for page in without_running_heads(pages))
 
 
 def _unwrap(text: str) -> str:
-    """Join a PDF's visual lines into paragraphs.
-
-    A line that does not end a sentence goes on with the next when that one starts in
-    lower case.
-    """
+    """Join a PDF's visual lines into paragraphs (``runs_on`` tells where a line goes on)."""
+    rows = [" ".join(raw.split()) for raw in text.split("\n")]
+    band = wrap_band(rows)
     lines: list[str] = []
-    for line in (" ".join(raw.split()) for raw in text.split("\n")):
-        if line and lines and lines[-1] and line[0].islower() and lines[-1][-1] not in ".!?:;":
+    for previous, line in zip(["", *rows], rows, strict=False):
+        if lines and lines[-1] and runs_on(previous, line, band):
             lines[-1] += " " + line
         else:
             lines.append(line)

@@ -13,6 +13,7 @@ from retrieval.errors import LoadError
 from retrieval.extractors import decode_text, docx_text, html_meta, html_text, normalise, pdf_text
 from retrieval.fetching import FetchPolicy, fetch, suffix_of
 from retrieval.glossary import is_glossary
+from retrieval.running_heads import without_running_heads
 from retrieval.sizes import describe_size
 
 __all__ = ["SUPPORTED_EXTENSIONS", "LoadedDocument", "Source", "discover", "load", "load_bytes"]
@@ -197,9 +198,12 @@ def load_bytes(
         if ext in (".html", ".htm"):
             declared.update(html_meta(text))
             text = html_text(text)
-        elif match := _FRONT_MATTER.match(text):
-            declared.update(_declared(match.group(1), name=name))
-            text = text[match.end() :]
+        else:
+            if match := _FRONT_MATTER.match(text):
+                declared.update(_declared(match.group(1), name=name))
+                text = text[match.end() :]
+            # Plain text is often copied from a PDF, page headers and footers included.
+            text = without_running_heads([text])[0]
     text = normalise(text)
     if not text.strip():
         hint = " (a scanned PDF needs OCR first)" if ext == ".pdf" else ""

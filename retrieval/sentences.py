@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 # A sentence ends at . ! ? … or a CJK full stop, optionally followed by closing quotes or
 # brackets, before whitespace; a line break always ends one (headings, captions).
@@ -19,6 +20,14 @@ _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|Mr|Mrs|Ms
 _LOWER_NEXT = re.compile(r"\s*[a-zà-ỹđ]")
 # Below this many word characters a piece is a caption, byline or heading fragment.
 _MIN_CHARS = 24
+_LIST_ITEM = re.compile(r"\d{1,3}[.)]\s")
+_ENDS_SENTENCE = '.!?…:;。！？"”’»)]'
+# A text is hard-wrapped when at least this many lines run on into a lower-case line
+# and their lengths cluster within this many characters (10th to 90th percentile).
+_MIN_WRAPPED_LINES = 5
+_MAX_WRAP_SPREAD = 25
+# A wrapped line may run a few characters past the widths seen (a long last word).
+_WRAP_SLACK = 5
 
 
 @dataclass(frozen=True)
@@ -47,18 +56,31 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """
     bounds: list[tuple[int, int]] = []
     cursor = 0
+    band = wrap_band(text.split("\n"))
     for match in _END.finditer(text):
         if match.group() == "\n":
-            if _is_soft_break(text, match.start()):
+            if _is_soft_break(text, match.start(), band):
                 continue
-        elif _ABBREVIATION.search(text[cursor : match.start()]) or _LOWER_NEXT.match(
-            text, match.end()
-        ):
+        elif _continues(text, cursor, match):
             continue
         _trimmed(bounds, text, cursor, match.end())
         cursor = match.end()
     _trimmed(bounds, text, cursor, len(text))
     return bounds
+
+
+def _continues(text: str, cursor: int, match: re.Match[str]) -> bool:
+    """Return True when the full stop of ``match`` does not end the sentence since ``cursor``.
+
+    It follows an abbreviation, a list item's number ("2. The right...") or comes before
+    lower case.
+    """
+    piece = text[cursor : match.start()]
+    return bool(
+        _ABBREVIATION.search(piece)
+        or piece.strip().isdigit()
+        or _LOWER_NEXT.match(text, match.end())
+    )
 
 
 def _trimmed(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
@@ -78,20 +100,46 @@ def _split_cached(doc_id: str, text: str) -> tuple[Sentence, ...]:
     )
 
 
-def _is_soft_break(text: str, index: int) -> bool:
-    r"""Return True for a line break inside a sentence (a wrapped line: "O\n2", "và\nsau").
+def wrap_band(lines: list[str]) -> tuple[int, int] | None:
+    r"""Return the range of line lengths a hard-wrapped text breaks at, or None.
 
-    A break after end punctuation, before a blank line or before a capital (a heading,
-    a new paragraph) ends the sentence.
+    Text copied from a PDF breaks its lines at a fixed width, before capitals as well as
+    before lower case ("vote when the\nState hold referendum."). The lines that run on
+    into a lower-case line show the width; where they cluster, a line of that length
+    that ends in a word runs on whatever the next line starts with. Web articles (a
+    paragraph per line) and headings have no such cluster.
     """
-    before = text[:index].rstrip(" \t")
-    after = text[index + 1 :]
-    if not before or not after or after.startswith("\n"):
+    wrapped = sorted(len(line.rstrip()) for line, after in pairwise(lines) if runs_on(line, after))
+    if len(wrapped) < _MIN_WRAPPED_LINES:
+        return None
+    low, high = wrapped[len(wrapped) // 10], wrapped[-1 - len(wrapped) // 10]
+    return (low, high) if high - low <= _MAX_WRAP_SPREAD else None
+
+
+def runs_on(line: str, after: str, band: tuple[int, int] | None = None) -> bool:
+    r"""Return True when ``line`` breaks inside a sentence that the line ``after`` goes on.
+
+    A wrapped line runs on ("O\n2", "và\nsau"). A line that ends with end punctuation,
+    or comes before a blank line, a capital (a heading, a new paragraph) or a numbered
+    item ("2. The right..."), ends its sentence, except a full-width line of a
+    hard-wrapped text (``band``, see ``wrap_band``) that ends in a word.
+    """
+    before = line.rstrip(" \t")
+    after = after.lstrip(" \t")
+    head = after[:1]
+    if not before or not head or _LIST_ITEM.match(after):
         return False
-    if before[-1] in '.!?…:;。！？"”’»)]':
-        return False
-    head = after.lstrip(" \t")[:1]
-    return bool(head) and (head.islower() or head.isdigit())
+    if before[-1] not in _ENDS_SENTENCE and (head.islower() or head.isdigit()):
+        return True
+    in_a_word = before[-1].isalnum() or before[-1] in ",-"
+    return band is not None and in_a_word and band[0] <= len(before) <= band[1] + _WRAP_SLACK
+
+
+def _is_soft_break(text: str, index: int, band: tuple[int, int] | None) -> bool:
+    """Return True for the line break at ``index`` inside a sentence (see ``runs_on``)."""
+    following = text.find("\n", index + 1)
+    line = text[text.rfind("\n", 0, index) + 1 : index]
+    return runs_on(line, text[index + 1 : following if following >= 0 else len(text)], band)
 
 
 def _carries_a_statement(piece: str) -> bool:

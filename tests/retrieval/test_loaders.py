@@ -2,7 +2,7 @@ import os
 import socket
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -58,18 +58,23 @@ def to_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
-def make_pdf(*lines: str) -> bytes:
-    """Return a minimal valid one-page PDF showing ``lines`` in Helvetica."""
-    shown = " 0 -16 Td ".join(f"({line}) Tj" for line in lines)
-    content = f"BT /F1 12 Tf 72 720 Td {shown} ET".encode("latin-1")
+def make_pdf(*lines: str, pages: Sequence[Sequence[str]] = ()) -> bytes:
+    """Return a minimal valid PDF showing ``lines`` (or each of ``pages``) in Helvetica."""
+    pages = pages or [lines]
+    kids = " ".join(f"{4 + 2 * n} 0 R" for n in range(len(pages)))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids.encode(), len(pages)),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    for n, page in enumerate(pages):
+        shown = " 0 -16 Td ".join(f"({line}) Tj" for line in page)
+        content = f"BT /F1 12 Tf 72 720 Td {shown} ET".encode("latin-1")
+        objects += [
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
+            b" /Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * n),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        ]
     return pdf_file(objects)
 
 
@@ -246,6 +251,36 @@ def test_a_real_pdf_gives_its_text(tmp_path: Path) -> None:
         "A new paragraph starts here.",
     ]
     assert loaded.doc_id == "report"
+
+
+def test_page_headers_and_footers_are_left_out_and_numbered_headings_kept(
+    tmp_path: Path,
+) -> None:
+    pages = [
+        [
+            "Viet Nam 1992 (rev. 2013)",
+            f"Article {n}.",
+            f"The State guarantees right number {n} of every citizen.",
+            "1. Everyone has the right to work.",
+            f"Chapter {n}" if n % 2 else f"The duty number {n} falls on the State.",
+            f"Page {n} example.org",
+            "PDF generated: 27 Apr 2022, 10:51",
+        ]
+        for n in range(1, 6)
+    ]
+    pdf = tmp_path / "constitution.pdf"
+    pdf.write_bytes(make_pdf(pages=pages))
+    text = _load(pdf)
+    for running_head in ("Viet Nam 1992", "example.org", "PDF generated"):
+        assert running_head not in text
+    for n in range(1, 6):
+        assert f"Article {n}.\nThe State guarantees right number {n} of every citizen." in text
+    assert text.count("1. Everyone has the right to work.") == 5
+    assert "Chapter 5" in text
+
+    copied = tmp_path / "constitution.txt"
+    copied.write_text("\n\n".join("\n".join(page) for page in pages), encoding="utf-8")
+    assert _load(copied) == text
 
 
 def test_corrupt_and_truncated_pdfs_are_refused(tmp_path: Path) -> None:

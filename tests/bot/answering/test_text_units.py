@@ -121,6 +121,39 @@ def test_a_wrapped_line_does_not_end_a_sentence() -> None:
     ]
 
 
+def test_a_hard_wrapped_text_runs_on_before_a_capital_too() -> None:
+    # Lines broken at a fixed width, as text copied from the Constitution's PDF is.
+    text = (
+        "Right to vote\n"
+        "1. The citizen, shall, upon reaching the age of eighteen, have the right to vote\n"
+        "when the State holds a referendum, and the State guarantees that right to all of\n"
+        "its citizens without any discrimination as to sex, race, religion or social status\n"
+        "as required by the law.\n"
+        "2. Every one enjoys the right of ownership with regard to his lawful income and\n"
+        "savings, housing, chattel, means of production funds in enterprises or other\n"
+        "economic organizations, and the right of inheritance is protected by the law, the\n"
+        "State guaranteeing it; the State can requisition property only in emergencies\n"
+        "decided by the National Assembly, against compensation at market prices.\n"
+        "Right to work\n"
+        "3. The citizen shall have the right to work and to choose an occupation.\n"
+    )
+    sentences = [s.text for s in split_sentences("constitution", text)]
+    assert (
+        "the right of inheritance is protected by the law, the\nState guaranteeing it"
+        in (sentences[1])
+    )
+    assert sentences[1].endswith("against compensation at market prices.")
+    assert (
+        sentences[2] == "3. The citizen shall have the right to work and to choose an occupation."
+    )
+    # The same break in a text of paragraph lines (a web article) ends the line's sentence.
+    article = (
+        "Ban Chỉ đạo Công tác thông tin đối ngoại đã họp tại Hà Nội về công tác năm tới và\n"
+        "Thủ tướng Chính phủ đã phát biểu chỉ đạo tại hội nghị."
+    )
+    assert len(split_sentences("article", article)) == 2
+
+
 @pytest.mark.parametrize(
     ("sentence", "leans"),
     [
