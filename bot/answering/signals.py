@@ -2,9 +2,10 @@
 
 Each is a plain number about the question and what retrieval found for it, none about
 the rest of the corpus: how close the best quote is to the question, against a fixed
-yardstick of how close the question is to text in general; how far the best document
-stands above the next; whether keywords agree; whether the quote holds the kind of
-thing asked for; how many of the question's numbers and codes it contains.
+yardstick of how close the question is to text in general; how far the best quote
+stands above the best sentence of another document or place; whether keywords agree;
+whether the quote holds the kind of thing asked for; how many of the question's numbers
+and codes it contains.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     from bot.answering.scoring import Candidate
 
 
+# Sentences this far apart in one document are about different things (as far apart as
+# the sentences gathered around one retrieved chunk reach).
+ELSEWHERE_CHARS = 1500
+
+
 @dataclass(frozen=True)
 class Signals:
     """What the evidence for one question measures (see the module docstring)."""
@@ -34,7 +40,7 @@ class Signals:
     best: float  # the best cosine of a quoted sentence with the question
     score: float  # the best candidate's ranking score
     background: float  # the question's cosine with text in general of the best quote's language
-    runner_up: float  # the best cosine of a sentence from any other document
+    runner_up: float  # the best cosine of a sentence of another document or place
     hit_dense: float  # the top retrieved chunk's cosine
     hit_keyword: float  # the top retrieved chunk's normalised keyword score
     lexical: float  # the share of the question's words in the best quote (longer weigh more)
@@ -81,9 +87,8 @@ def measure(
     def fair(cosine: float, language: str) -> float:
         return cosine - offsets(language) + background
 
-    top_doc = ranked[0].meta.doc_id
     runner_up = max(
-        (fair(c.plain, c.meta.language) for c in ranked if c.meta.doc_id != top_doc),
+        (fair(c.plain, c.meta.language) for c in ranked if _elsewhere(c, ranked[0])),
         default=0.0,
     )
     kinds = expected_types(question)
@@ -107,6 +112,18 @@ def measure(
         terms_missing=float(total - found),
         same_language=float(best.meta.language == language),
     )
+
+
+def _elsewhere(candidate: Candidate, top: Candidate) -> bool:
+    """Return True when ``candidate`` is in another document than ``top``, or far from it.
+
+    A long document (a law of a hundred articles) holds many topics: the runner-up is
+    the best sentence of another place, so that a corpus of a few long documents does not
+    make every best sentence look alone on its topic.
+    """
+    if candidate.meta.doc_id != top.meta.doc_id:
+        return True
+    return abs(candidate.sentence.start - top.sentence.start) > ELSEWHERE_CHARS
 
 
 def _pool(cosines_of_ranked: Sequence[float], best: float) -> float:
