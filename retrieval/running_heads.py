@@ -16,6 +16,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 _NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]+")
+# "Tiểu mục 2" recurs word for word where numbering restarts: a heading, not a running head.
+MIN_WORDS = 3
 MIN_REPEATS = 3
 MAX_CHARS = 80
 # A line that ends a sentence ("1. Everyone has the right to work.") is content.
@@ -47,13 +50,14 @@ def _repeats(lines: list[list[str]], key: Callable[[str], str]) -> Counter[str]:
 def running_heads(texts: Sequence[str]) -> frozenset[str]:
     """Return the lines (spaces collapsed) that are running heads or feet in ``texts``.
 
-    A line repeated word for word ("PDF generated: 27 Apr 2022, 10:51") is one; so
-    is a line that repeats with another number ("Page 12...") when it mostly stands next
-    to such a line (text extraction does not always keep a page's lines in order).
-    Numbered headings ("Article 12.") repeat only with other numbers, apart.
+    A line of three words or more repeated word for word ("PDF generated: 27 Apr 2022,
+    10:51") is one; so is a line that repeats with another number ("Page 12...") when it
+    mostly stands next to such a line (text extraction does not always keep a page's
+    lines in order). Numbered headings ("Article 12.") repeat only with other numbers,
+    apart, or word for word but short ("Subsection 2", where numbering restarts).
     """
     lines = _lines(texts)
-    exact = set(_repeats(lines, str))
+    exact = {line for line in _repeats(lines, str) if len(_WORD.findall(line)) >= MIN_WORDS}
     beside: Counter[str] = Counter()
     for text in lines:
         for index, line in enumerate(text):

@@ -260,6 +260,7 @@ def test_page_headers_and_footers_are_left_out_and_numbered_headings_kept(
         [
             "Viet Nam 1992 (rev. 2013)",
             f"Article {n}.",
+            "Subsection 2",
             f"The State guarantees right number {n} of every citizen.",
             "1. Everyone has the right to work.",
             f"Chapter {n}" if n % 2 else f"The duty number {n} falls on the State.",
@@ -274,7 +275,7 @@ def test_page_headers_and_footers_are_left_out_and_numbered_headings_kept(
     for running_head in ("Viet Nam 1992", "example.org", "PDF generated"):
         assert running_head not in text
     for n in range(1, 6):
-        assert f"Article {n}.\nThe State guarantees right number {n} of every citizen." in text
+        assert f"Article {n}.\nSubsection 2\nThe State guarantees right number {n} of" in text
     assert text.count("1. Everyone has the right to work.") == 5
     assert "Chapter 5" in text
 
