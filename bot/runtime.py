@@ -16,6 +16,7 @@ from bot.store import AppStore
 if TYPE_CHECKING:
     from bot.answering import AbstentionPolicy, Answerer, ChatClient
     from bot.answering.translation import Translator
+    from bot.answering.warming import WarmingOn
     from retrieval.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,21 @@ class Services:
     answerer: Answerer
     chats: Chats
 
+    warming: WarmingOn | None = None
+
+    def keep_warming(self) -> WarmingOn:
+        """Go on embedding ahead what the warm-up had no time for (``close`` stops it)."""
+        from bot.answering.warming import WarmingOn
+
+        finder = self.answerer.finder
+        self.warming = WarmingOn(self.knowledge_base, finder.vectors, finder.scorer.config)
+        self.warming.start()
+        return self.warming
+
     def close(self) -> None:
-        """Close the store and the knowledge base."""
+        """Stop warming, close the store and the knowledge base."""
+        if self.warming is not None:
+            self.warming.stop()
         self.store.close()
         self.knowledge_base.close()
 

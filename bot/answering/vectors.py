@@ -36,6 +36,15 @@ class SentenceVectors:
 
     def passages(self, texts: Sequence[str]) -> Vectors:
         """Return one normalised passage vector per text, shape (len(texts), dimension)."""
+        self.embed_missing(texts)
+        with self._lock:
+            found = [self._lookup(text) for text in texts]
+        if not found:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack(found).astype(np.float32, copy=False)
+
+    def embed_missing(self, texts: Sequence[str]) -> int:
+        """Embed and cache the texts not cached yet; return how many that was."""
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
@@ -45,11 +54,7 @@ class SentenceVectors:
                     self._cache[text] = vector
                 while len(self._cache) > self._capacity:
                     self._cache.popitem(last=False)
-        with self._lock:
-            found = [self._lookup(text) for text in texts]
-        if not found:
-            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return np.stack(found).astype(np.float32, copy=False)
+        return len(missing)
 
     def known(self) -> dict[str, np.ndarray]:
         """Return a copy of the cached vectors (to save a warm-up for later)."""

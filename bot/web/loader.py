@@ -79,6 +79,7 @@ class ServiceLoader:
             return
         try:
             log.info("pipeline warmed up in %.1fs", services.answerer.warm_up())
+            services.keep_warming()
         except Exception:
             # A warm-up that fails leaves the first reader to pay the cold start, no more.
             log.exception("the warm-up question failed; serving anyway")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering import warming
 from bot.answering.models import AskRequest
 from bot.runtime import Services, open_services
 from bot.settings import Settings
@@ -64,4 +65,22 @@ def test_after_the_warm_up_readers_questions_are_the_only_text_embedded(
         "How many news agencies carry the Vietnam News Agency's foreign information?",
     ):
         assert services.answerer.ask(AskRequest(question=question)).citations
+    assert embedder.passages_embedded == before
+
+
+def test_what_the_warm_up_had_no_time_for_is_embedded_while_the_server_answers(
+    services: Services, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.answering.warming")
+    monkeypatch.setattr(warming, "BUDGET_S", 0.0)  # a corpus too large for the budget
+    loader = ServiceLoader(lambda: services)
+    loader.start()
+    assert loader.wait(timeout=300) and loader.state == "ok"
+    assert services.warming is not None and services.warming.join(timeout=300)
+    assert services.warming.embedded > 100
+    assert any("more quotable texts ahead" in r.getMessage() for r in caplog.records)
+    embedder = services.knowledge_base.embedder
+    before = embedder.passages_embedded
+    response = services.answerer.ask(AskRequest(question="Who heads the Vietnam News Agency?"))
+    assert response.citations
     assert embedder.passages_embedded == before
