@@ -56,9 +56,10 @@ bench: model
 	$(BIN)/python bench/ingest_news.py --data $(SHARED)/bench-data/news-vi-baomoi-2017
 	$(BIN)/python bench/bombs.py
 
-# Refit the abstention model on MLQA and the off-topic questions (writes its JSON).
+# Refit the abstention model on MLQA, the laws and the off-topic questions (writes its JSON).
 calibrate: model
-	$(BIN)/python bench/calibrate_abstention.py --data $(SHARED)/bench-data/mlqa-dev-vi-en
+	$(BIN)/python bench/calibrate_abstention.py --data $(SHARED)/bench-data/mlqa-dev-vi-en \
+		--laws-data $(SHARED)/bench-data/laws-vi-alqac2023
 
 eval: model
 	$(BIN)/vnpos ingest corpus/

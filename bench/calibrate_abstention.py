@@ -7,9 +7,13 @@ Training data (the train side of bench/mlqa.py's split, by article):
 - MLQA vi and en questions over the Vietnamese contexts, and again with the English
   editions beside them, with their context present (should answer) and with it left
   out while the article's other paragraphs stay (should refuse);
+- the train half of the ALQAC questions over eight Vietnamese laws (bench/laws.py): a
+  corpus of a few long documents, unlike MLQA's paragraphs, with the law that answers
+  present (should answer) and left out (should refuse);
 - the train half of bench/questions/off_topic.jsonl (should refuse), in nine languages,
-  weighed up (--off-topic-weight) since they stand for a whole kind of question.
-The test side of both is never fitted on: the script reports on it separately.
+  over each of these corpora, weighed up (--off-topic-weight) since they stand for a
+  whole kind of question.
+The test side of each is never fitted on: the script reports on it separately.
 
 The floor (applied in margin mode too) is the confidence below which only
 --floor-refusals of the train side's answerable questions fall. The threshold (of
@@ -24,8 +28,6 @@ corpus holds. Writes bot/answering/abstention_model.json.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import logging
 import pickle
 import sys
@@ -35,8 +37,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import laws
 import mlqa
 from ingest_news import read_articles
+from off_topic import off_topic_questions
 
 from bot.answering.abstention_model import FEATURES, MODEL_FILE, AbstentionModel, features
 from bot.answering.evidence import Evidence, EvidenceFinder
@@ -47,20 +51,11 @@ from bot.answering.vectors import SentenceVectors
 from bot.answering.yardstick import Yardstick
 from retrieval.embedder import load_embedder
 from retrieval.language import detect_language
+from retrieval.types import NO_FILTERS, SearchFilters
 
 REPO = mlqa.REPO
-OFF_TOPIC = REPO / "bench" / "questions" / "off_topic.jsonl"
 NEWS = REPO.parent / "shared" / "bench-data" / "news-vi-baomoi-2017"
 WORK = REPO / "data" / "bench"
-
-
-def off_topic_questions() -> list[tuple[str, str, bool]]:
-    """Return (language, question, is test) for the hand-written off-topic questions."""
-    rows = [json.loads(line) for line in OFF_TOPIC.read_text().splitlines() if line.strip()]
-    return [
-        (r["lang"], r["question"], hashlib.sha256(r["question"].encode()).digest()[0] < 128)
-        for r in rows
-    ]
 
 
 def text_in_general(vectors: SentenceVectors, items_documents: dict[str, str]) -> Yardstick:
@@ -111,9 +106,10 @@ def refuses(model: AbstentionModel, row: dict[str, object], threshold: float) ->
 def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], Yardstick, str]:
     """Return one row per question asked (signals, label, split, kind) and the background.
 
-    Each question is asked over two corpora: the Vietnamese contexts alone, and with
+    Each MLQA question is asked over two corpora: the Vietnamese contexts alone, and with
     their English editions beside them, so that the model learns what same-language
     matches look like in English too and no decision depends on the corpus's languages.
+    The laws add a corpus of another shape: a few long documents of many topics.
     """
     embedder = load_embedder("bundled", args.model_dir)
     vectors = SentenceVectors(embedder, capacity=500_000)
@@ -140,22 +136,45 @@ def collect(args: argparse.Namespace) -> tuple[list[dict[str, object]], Yardstic
                         "vetoed": vetoed(o.evidence),
                     }
                 )
-        for language, question, test in off_topic_questions():
-            evidence = finder.find(question, language=language or detect_language(question))
-            if evidence.signals is not None:
-                rows.append(
-                    {
-                        "signals": evidence.signals,
-                        "label": False,
-                        "test": test,
-                        "kind": f"off-topic{suffix}",
-                        "found": False,
-                        "vetoed": vetoed(evidence),
-                    }
-                )
+        rows += off_topic_rows(finder, f"off-topic{suffix}")
         knowledge_base.close()
     assert yardstick is not None
+    knowledge_base, _, questions = laws.open_laws(embedder, args.laws_data)
+    finder = EvidenceFinder(knowledge_base, vectors, yardstick=yardstick)
+    mlqa.warm(finder, knowledge_base, laws.WORK / "vectors.pkl")
+    for question in questions:
+        text, test = str(question["text"]), laws.is_test(question)
+        gold = frozenset(doc_id for doc_id, _ in laws.gold_articles(question))
+        for label, filters in ((True, NO_FILTERS), (False, SearchFilters(exclude_doc_ids=gold))):
+            evidence = finder.find(text, language="vi", filters=filters)
+            rows += _row(evidence, label=label, test=test, kind="laws-vi")
+    rows += off_topic_rows(finder, "off-topic-laws")
+    knowledge_base.close()
     return rows, yardstick, str(args.model_dir)
+
+
+def off_topic_rows(finder: EvidenceFinder, kind: str) -> list[dict[str, object]]:
+    """Return the rows of the off-topic questions over the finder's corpus."""
+    rows = []
+    for language, question, test in off_topic_questions():
+        evidence = finder.find(question, language=language or detect_language(question))
+        rows += _row(evidence, label=False, test=test, kind=kind)
+    return rows
+
+
+def _row(evidence: Evidence, *, label: bool, test: bool, kind: str) -> list[dict[str, object]]:
+    if evidence.signals is None:
+        return []
+    return [
+        {
+            "signals": evidence.signals,
+            "label": label,
+            "test": test,
+            "kind": kind,
+            "found": False,
+            "vetoed": vetoed(evidence),
+        }
+    ]
 
 
 def report(model: AbstentionModel, rows: list[dict[str, object]], title: str) -> None:
@@ -179,6 +198,7 @@ def report(model: AbstentionModel, rows: list[dict[str, object]], title: str) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=mlqa.DATA)
+    parser.add_argument("--laws-data", type=Path, default=laws.DATA)
     parser.add_argument("--model-dir", type=Path, default=REPO / "data" / "models")
     parser.add_argument("--max-refusals", type=float, default=0.08)
     parser.add_argument("--l2", type=float, default=1.0)

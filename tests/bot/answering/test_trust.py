@@ -86,7 +86,7 @@ def test_the_floor_declines_off_topic_questions_that_the_margin_lets_through(
         policy=AbstentionPolicy(model=replace(shipped_model(), floor=0.0)),
     )
     assert len(_declined(margin_only)) <= 3  # the weakness the floor is there for
-    assert len(_declined(answerer)) >= 13
+    assert len(_declined(answerer)) >= 12
 
 
 def test_calibrated_mode_declines_every_off_topic_question(knowledge_base: KnowledgeBase) -> None:
