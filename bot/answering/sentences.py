@@ -1,4 +1,4 @@
-"""Which sentences lean on their predecessor, and which address the assistant."""
+"""Which sentences lean on their predecessor, address the assistant, or are no sentence."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from retrieval.sentences import Sentence, split_sentences
 
-__all__ = ["Sentence", "is_instruction", "leans_on_previous", "split_sentences"]
+__all__ = ["Sentence", "is_caption", "is_instruction", "leans_on_previous", "split_sentences"]
 
 # Sentences that address the assistant rather than the reader: prompt injection. They
 # are neither quoted nor accepted as support for what an LLM writes.
@@ -18,6 +18,33 @@ _INSTRUCTION = re.compile(
     r"|bỏ qua.{0,30}(?:hướng dẫn|chỉ dẫn|yêu cầu)|ignorez?.{0,30}\binstructions\b",
     re.IGNORECASE,
 )
+# A photo caption, a byline or a credit is a short line of names, not a statement:
+# "Thủ tướng Lào Thongloun Sisoulith.", "Tuyết Mai (Theo Huffington Post)", "Ảnh: TTXVN".
+# Short and generic, such a line is close to every question and answers none.
+CAPTION_WORDS = 8
+_CREDIT = re.compile(r"\b(?:Ảnh|Photo|Nguồn|Source)\s*:", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16384)
+def is_caption(text: str) -> bool:
+    """Return True if ``text`` is a caption, byline or credit rather than a sentence.
+
+    A line of at most ``CAPTION_WORDS`` words with at most one lower-case word (a title
+    and a name) or a photo credit. Cached like ``is_instruction``.
+    """
+    words = text.split()
+    if len(words) > CAPTION_WORDS:
+        return False
+    if _CREDIT.search(text):
+        return True
+    lower = sum(1 for word in words if (letter := _first_letter(word)) and letter.islower())
+    return len(words) >= 2 and lower <= 1
+
+
+def _first_letter(word: str) -> str:
+    return next((c for c in word if c.isalpha()), "")
+
+
 # A sentence that opens with a pronoun or a back-reference leans on the one before it:
 # "Ông là người cao tuổi nhất..." says nothing of whom without its predecessor. A title
 # followed by a name ("Ông Nguyễn Văn A") names its subject and stands alone.

@@ -8,7 +8,12 @@ import pytest
 
 from bot.answering.conversation import is_follow_up, resolve
 from bot.answering.question_types import AnswerType, expected_types, provides
-from bot.answering.sentences import is_instruction, leans_on_previous, split_sentences
+from bot.answering.sentences import (
+    is_caption,
+    is_instruction,
+    leans_on_previous,
+    split_sentences,
+)
 from bot.answering.terms import covered, decisive, key_terms, numbers
 
 
@@ -89,6 +94,24 @@ def test_instructions_to_an_assistant_are_recognised_in_several_languages() -> N
 class Turn:
     resolved_question: str
     language: str
+
+
+@pytest.mark.parametrize(
+    ("text", "caption"),
+    [
+        ("Thủ tướng Lào Thongloun Sisoulith.", True),
+        ("Tuyết Mai (Theo Huffington Post)", True),
+        ("Quang Trung-Xuân Hùng/VOV", True),
+        ("Bán đảo Triều Tiên. Ảnh: Reuters.", True),
+        ("Moscow phủ nhận cáo buộc trên.", False),
+        ("Hà Nội là thủ đô.", False),
+        ("m) Tình trạng khai báo tạm vắng;", False),
+        ("Vietnam welcomes the decision.", False),
+        ("Kết luận số 57-KL/TW", False),
+    ],
+)
+def test_captions_and_bylines_are_told_from_short_sentences(text: str, caption: bool) -> None:
+    assert is_caption(text) is caption
 
 
 def test_a_follow_up_takes_the_previous_question_with_its_own_year() -> None:
