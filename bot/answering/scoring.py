@@ -233,7 +233,9 @@ def _lexical_overlap(question: str, sentences: Sequence[str]) -> list[float]:
         for token in wanted
         if (frequency := sum(token in tokens for tokens in token_sets))
     }
-    total = sum(weights.values())
+    # fsum: a sum over a set must not depend on its order (the hash seed), or two runs
+    # could rank near-ties differently.
+    total = math.fsum(weights.values())
     if not total:
         return [0.0] * count
-    return [sum(weights[t] for t in tokens) / total for tokens in token_sets]
+    return [math.fsum(weights[t] for t in tokens) / total for tokens in token_sets]

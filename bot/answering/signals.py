@@ -161,4 +161,5 @@ def _lexical(question: str, text: str) -> float:
         return 0.0
     present = set(tokenize(text))
     weight = {t: math.log(1 + len(t)) for t in wanted}
-    return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+    # fsum, as in scoring: the same question gives the same number in every process.
+    return math.fsum(w for t, w in weight.items() if t in present) / math.fsum(weight.values())
