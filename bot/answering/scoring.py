@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.answering.question_types import expected_types, type_match
-from bot.answering.sentences import Sentence, is_caption, is_instruction, split_sentences
+from bot.answering.sentences import Sentence, is_quotable, split_sentences
 from bot.answering.vectors import SentenceVectors
 from bot.answering.yardstick import Offsets
 from retrieval.keyword_tokens import tokenize
@@ -152,7 +152,7 @@ class SentenceScorer:
             for i, sentence in enumerate(sentences):
                 if sentence.end <= chunk.start - reach or sentence.start >= chunk.end + reach:
                     continue
-                if is_instruction(sentence.text) or is_caption(sentence.text):
+                if not is_quotable(sentence.text):
                     continue
                 inside = sentence.start < chunk.end and sentence.end > chunk.start
                 # A sentence outside every hit still belongs to a relevant document.
@@ -202,7 +202,7 @@ def quotable_texts(doc_id: str, text: str, config: ScoringConfig | None = None) 
     sentences = split_sentences(doc_id, text)
     texts: list[str] = []
     for i, sentence in enumerate(sentences):
-        if not (is_instruction(sentence.text) or is_caption(sentence.text)):
+        if is_quotable(sentence.text):
             texts.append(sentence.text)
             texts.extend(_variants(sentence, sentences[i - 1] if i else None, config))
     return texts

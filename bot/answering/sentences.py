@@ -7,7 +7,14 @@ from functools import lru_cache
 
 from retrieval.sentences import Sentence, split_sentences
 
-__all__ = ["Sentence", "is_caption", "is_instruction", "leans_on_previous", "split_sentences"]
+__all__ = [
+    "Sentence",
+    "is_caption",
+    "is_instruction",
+    "is_quotable",
+    "leans_on_previous",
+    "split_sentences",
+]
 
 # Sentences that address the assistant rather than the reader: prompt injection. They
 # are neither quoted nor accepted as support for what an LLM writes.
@@ -68,3 +75,8 @@ def is_instruction(text: str) -> bool:
     Cached: every answer checks the same candidate sentences again.
     """
     return _INSTRUCTION.search(text) is not None
+
+
+def is_quotable(text: str) -> bool:
+    """Return True unless ``text`` addresses the assistant or is a caption, byline or credit."""
+    return not (is_instruction(text) or is_caption(text))
