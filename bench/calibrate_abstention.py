@@ -56,12 +56,14 @@ from retrieval.types import NO_FILTERS, SearchFilters
 REPO = mlqa.REPO
 NEWS = REPO.parent / "shared" / "bench-data" / "news-vi-baomoi-2017"
 WORK = REPO / "data" / "bench"
+# The first articles of the news corpus are the Vietnamese "text in general".
+GENERAL_ARTICLES = 300
 
 
 def text_in_general(vectors: SentenceVectors, items_documents: dict[str, str]) -> Yardstick:
     """Return the mean passage vectors of a fixed sample of Vietnamese and of English text."""
     vietnamese: list[str] = []
-    for article in read_articles(NEWS, 300):
+    for article in read_articles(NEWS, GENERAL_ARTICLES):
         vietnamese += [s.text for s in split_sentences("news", article["body"])][:5]
     english: list[str] = []
     for text in [t for d, t in sorted(items_documents.items()) if d.startswith("en/")][:300]:
@@ -171,7 +173,6 @@ def _row(evidence: Evidence, *, label: bool, test: bool, kind: str) -> list[dict
             "label": label,
             "test": test,
             "kind": kind,
-            "found": False,
             "vetoed": vetoed(evidence),
         }
     ]

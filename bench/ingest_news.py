@@ -17,23 +17,26 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from retrieval.embedder import load_embedder
 from retrieval.knowledge_base import KnowledgeBase, KnowledgeBaseConfig
 
 
-def read_articles(data: Path, count: int) -> list[dict[str, str]]:
-    articles: list[dict[str, str]] = []
+def iter_articles(data: Path) -> Iterator[dict[str, str]]:
+    """Yield the corpus's articles with a body of more than 200 characters, in order."""
     for shard in sorted(data.glob("*.jsonl.gz")):
         with gzip.open(shard, "rt", encoding="utf-8") as lines:
             for line in lines:
                 article = json.loads(line)
                 if article.get("body") and len(article["body"]) > 200:
-                    articles.append(article)
-                if len(articles) == count:
-                    return articles
-    return articles
+                    yield article
+
+
+def read_articles(data: Path, count: int) -> list[dict[str, str]]:
+    return list(islice(iter_articles(data), count))
 
 
 def write_articles(articles: list[dict[str, str]], folder: Path) -> None:

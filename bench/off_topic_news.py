@@ -15,14 +15,14 @@ and citing its article.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import logging
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 import mlqa
-from calibrate_abstention import NEWS
+from calibrate_abstention import GENERAL_ARTICLES, NEWS
+from ingest_news import iter_articles
 from off_topic import off_topic_questions
 
 from bot.answering.abstention import AbstentionPolicy
@@ -33,28 +33,13 @@ from retrieval.embedder import load_embedder
 from retrieval.language import detect_language
 
 WORK = mlqa.REPO / "data" / "bench" / "news-foreign"
-# The first articles of the corpus make up the model's "text in general" (see
-# calibrate_abstention.text_in_general): this corpus starts after them.
-SKIP = 300
 HEADLINES = 50
 
 
 def foreign_affairs_articles(data: Path, count: int) -> list[dict[str, str]]:
     """Return ``count`` articles that mention the Ministry of Foreign Affairs."""
-    chosen: list[dict[str, str]] = []
-    seen = 0
-    for shard in sorted(data.glob("*.jsonl.gz")):
-        with gzip.open(shard, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                article = json.loads(line)
-                if not article.get("body") or len(article["body"]) <= 200:
-                    continue
-                seen += 1
-                if seen > SKIP and "Bộ Ngoại giao" in article["body"]:
-                    chosen.append(article)
-                if len(chosen) == count:
-                    return chosen
-    return chosen
+    after = islice(iter_articles(data), GENERAL_ARTICLES, None)
+    return list(islice((a for a in after if "Bộ Ngoại giao" in a["body"]), count))
 
 
 def document(article: dict[str, str]) -> str:
