@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 export VNPOS_DATA_DIR ?= ./data
 
-.PHONY: install model run browser services test lint format bench eval calibrate clean
+.PHONY: install model run browser services test lint format bench eval calibrate calibrate-check clean
 
 install: $(VENV)/.installed
 
@@ -60,6 +60,10 @@ bench: model
 calibrate: model
 	$(BIN)/python bench/calibrate_abstention.py --data $(SHARED)/bench-data/mlqa-dev-vi-en \
 		--laws-data $(SHARED)/bench-data/laws-vi-alqac2023
+
+calibrate-check: model
+	$(BIN)/python bench/calibrate_abstention.py --data $(SHARED)/bench-data/mlqa-dev-vi-en \
+		--laws-data $(SHARED)/bench-data/laws-vi-alqac2023 --check
 
 eval: model
 	$(BIN)/vnpos ingest corpus/

@@ -2,6 +2,8 @@
 
     python bench/calibrate_abstention.py            # or: make calibrate
     python bench/calibrate_abstention.py --dry-run  # print, do not write the model
+    python bench/calibrate_abstention.py --check    # or: make calibrate-check; exit 1
+                                                    # unless the refit is the shipped model
 
 Training data (the train side of bench/mlqa.py's split, by article):
 - MLQA vi and en questions over the Vietnamese contexts, and again with the English
@@ -28,6 +30,7 @@ corpus holds. Writes bot/answering/abstention_model.json.
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
 import pickle
 import sys
@@ -211,6 +214,7 @@ def main() -> None:
         help="share of answerable questions below the floor that margin mode also applies",
     )
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--check", action="store_true", help="compare with the shipped model")
     parser.add_argument("--cache", type=Path, help="keep the collected signals here")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -250,10 +254,31 @@ def main() -> None:
     print(f"  signals: {', '.join(Signals.names())}")
     report(model, train, f"TRAIN ({len(train)} questions; threshold from here)")
     report(model, test, f"TEST ({len(test)} questions; never fitted on)")
-    if not args.dry_run:
-        target = REPO / "bot" / "answering" / MODEL_FILE
+    target = REPO / "bot" / "answering" / MODEL_FILE
+    if args.check:
+        check(model.to_json() + "\n", target)
+    elif not args.dry_run:
         target.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"\nwrote {target.relative_to(REPO)}")
+
+
+def check(refitted: str, shipped: Path) -> None:
+    """Exit 1 unless ``refitted`` is the shipped model file, printing where they differ."""
+    differences = list(
+        difflib.unified_diff(
+            shipped.read_text(encoding="utf-8").splitlines(),
+            refitted.splitlines(),
+            "shipped",
+            "refitted",
+            lineterm="",
+            n=0,
+        )
+    )
+    if not differences:
+        print(f"\nthe refit reproduces {shipped.relative_to(REPO)} exactly")
+        return
+    print(f"\nthe refit differs from {shipped.relative_to(REPO)}:", *differences[:40], sep="\n")
+    sys.exit(1)
 
 
 if __name__ == "__main__":
