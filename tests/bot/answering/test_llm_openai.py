@@ -156,7 +156,7 @@ def test_a_citation_to_a_source_that_does_not_exist_is_removed(
         "with 53 connection points across the country [7]."
     )
     response = answerer.ask(AskRequest(question=SEMINAR))
-    assert script.user_message().count("<source n=") == 3
+    assert 1 <= script.user_message().count("<source n=") < 7  # so [7] cites nothing
     assert "[7]" not in response.answer and "53 connection points" in response.answer
     assert [c.doc_id for c in response.citations] == ["seeds/004_c9927d77c9ac4b2d"]
     assert_well_cited(response, seeded_kb)
