@@ -1,4 +1,4 @@
-"""The Chroma adapter against a real embedded Chroma: the nearest chunks, exactly."""
+"""The Chroma adapter against a real embedded Chroma: the nearest chunks, hardly any missed."""
 
 from __future__ import annotations
 
