@@ -27,6 +27,7 @@ POLICIES = {
     "up to 3, within 0.015": EvidenceConfig(max_score_drop=0.015),
     "up to 2": EvidenceConfig(max_passages=2),
     "one quote": EvidenceConfig(max_passages=1),
+    "never across a paragraph break": EvidenceConfig(paragraph_merge_drop=-1.0),
 }
 
 

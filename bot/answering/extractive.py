@@ -69,12 +69,17 @@ def attribution(meta: DocumentMeta, language: str) -> str:
 def extractive_answer(
     passages: Sequence[Passage], language: str, *, question: str | None = None
 ) -> Draft:
-    """Return the quotes, numbered, each introduced by its source, under a short lead.
+    """Return the best quote under a short lead, and the other quotes as citations.
 
-    Given the ``question``, an answer to a question for a date, a number, a person or a
-    place opens with that fact, taken from the first quote (see ``short_answer``).
+    The reader sees the quote that answers first and alone; the others, which add
+    context or may answer in its place, are named by number ("More in the sources:
+    [2] [3]") and read in the citations. A document's quotes are numbered together, in
+    the order of its best one. Given the ``question``, an answer to a question for a
+    date, a number, a person or a place opens with that fact, taken from the best quote
+    (see ``short_answer``).
     """
     table = strings(language)
+    passages = by_document(passages)
     # An official edition in the reader's language is what the reader reads.
     shown = [(p.edition.meta, p.edition.text) if p.edition else (p.meta, p.text) for p in passages]
     short = (
@@ -88,15 +93,29 @@ def extractive_answer(
         if question and passages
         else None
     )
-    intro = table.intro_editions if any(p.edition for p in passages) else table.intro
+    intro = table.intro_editions if passages and passages[0].edition else table.intro
     pieces = [f"{short.render()}\n", intro] if short else [intro]
-    citations = []
-    for n, (passage, (meta, text)) in enumerate(zip(passages, shown, strict=True), start=1):
-        pieces.append(
-            f"\n{attribution(meta, language)}: {table.quote_open}{text}{table.quote_close} [{n}]"
-        )
-        citations.append(citation(n, passage.meta, passage.text, passage.edition))
-    return Draft(tuple(pieces), tuple(citations), short.render() if short else None)
+    if shown:
+        meta, text = shown[0]
+        quote = f"{table.quote_open}{text}{table.quote_close}"
+        pieces.append(f"\n{attribution(meta, language)}: {quote} [1]")
+    if len(shown) > 1:
+        more = " ".join(f"[{n}]" for n in range(2, len(shown) + 1))
+        pieces.append("\n" + table.more_quotes.format(refs=more))
+    citations = tuple(
+        citation(n, passage.meta, passage.text, passage.edition)
+        for n, passage in enumerate(passages, start=1)
+    )
+    return Draft(tuple(pieces), citations, short.render() if short else None)
+
+
+def by_document(passages: Sequence[Passage]) -> list[Passage]:
+    """Return ``passages`` with those of one document (as shown) together, best first."""
+    order: dict[str, list[Passage]] = {}
+    for passage in passages:
+        shown = passage.edition.meta if passage.edition else passage.meta
+        order.setdefault(shown.doc_id, []).append(passage)
+    return [passage for group in order.values() for passage in group]
 
 
 def refusal(evidence: Evidence, language: str) -> Draft:

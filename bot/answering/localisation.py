@@ -27,6 +27,7 @@ class Strings:
     intro_editions: str  # when a quote is a publisher's own edition in the reader's language
     no_answer: str
     nearest: str
+    more_quotes: str  # after the best quote: the numbers of the others, as {refs}
     error: str
     not_a_question: str
     date: str

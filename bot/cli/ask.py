@@ -45,12 +45,15 @@ def ask(question: str, as_json: bool, language: str | None, conversation: str | 
 
 
 def render(response: AskResponse) -> str:
-    """Return the answer followed by its numbered sources."""
+    """Return the answer followed by its numbered sources, with the quotes it only names."""
     lines = [response.answer]
     if response.citations:
         lines.append("")
     for c in response.citations:
         details = ", ".join(part for part in (c.publisher, c.published) if part)
         lines.append(f"[{c.n}] {c.title}" + (f" ({details})" if details else "") + f" {c.source}")
+        read = c.translation.text if c.translation else c.quote
+        if read and read not in response.answer:
+            lines.append("    " + " ".join(read.split()))
     lines.append(f"\nconversation: {response.conversation_id}")
     return "\n".join(lines)

@@ -114,16 +114,30 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _source_entry(citation: Citation) -> str:
-    title = html.escape(_shorten(citation.title, TITLE_CHARS))
-    if _linkable(citation.url):
-        title = f'<a href="{html.escape(str(citation.url))}">{title}</a>'
-    lines = [f"<b>[{citation.n}]</b> {title}"]
-    details = [value for value in (citation.publisher, citation.published) if value]
+def _by_document(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """Return the citations in groups of one document each, in the order they come."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.doc_id, []).append(citation)
+    return list(groups.values())
+
+
+def _source_entry(group: Sequence[Citation]) -> str:
+    """Return one document's entry: its numbers and title once, then each of its quotes."""
+    first = group[0]
+    title = html.escape(_shorten(first.title, TITLE_CHARS))
+    if _linkable(first.url):
+        title = f'<a href="{html.escape(str(first.url))}">{title}</a>'
+    numbers = "".join(f"[{citation.n}]" for citation in group)
+    lines = [f"<b>{numbers}</b> {title}"]
+    details = [value for value in (first.publisher, first.published) if value]
     if details:
         lines.append(html.escape(" · ".join(details)))
-    if citation.quote:
-        lines.append(f"<i>«{html.escape(_shorten(citation.quote, QUOTE_CHARS))}»</i>")
+    for citation in group:
+        if citation.quote:
+            marker = f"[{citation.n}] " if len(group) > 1 else ""
+            quote = html.escape(_shorten(citation.quote, QUOTE_CHARS))
+            lines.append(f"<i>{marker}«{quote}»</i>")
     return "\n".join(lines)
 
 
@@ -133,7 +147,7 @@ def sources_page(
     """Return one page of an answer's sources and the buttons to turn pages.
 
     Args:
-        citations: The answer's citations, in order.
+        citations: The answer's citations, in order; a document's are one entry.
         answer_id: The answer's message_id, so that page buttons refer to that answer.
         page: The page to show, from 0; clamped to the pages there are.
         language: The interface language.
@@ -141,11 +155,12 @@ def sources_page(
     Returns:
         The page as Telegram HTML, and the previous/next buttons (None for a single page).
     """
-    pages = max(1, -(-len(citations) // SOURCES_PER_PAGE))
+    groups = _by_document(citations)
+    pages = max(1, -(-len(groups) // SOURCES_PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = citations[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
+    shown = groups[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
     header = text(language, "sources_header", page=page + 1, pages=pages)
-    body = "\n\n".join([header, *(_source_entry(citation) for citation in shown)])
+    body = "\n\n".join([header, *(_source_entry(group) for group in shown)])
     if pages == 1:
         return body, None
     buttons = []

@@ -60,6 +60,20 @@ def test_ask_prints_the_answer_with_its_sources(env: dict[str, str]) -> None:
     assert "Naver" in result.output and "[1] Hợp tác xây dựng nền tảng" in result.output
 
 
+def test_ask_prints_the_quotes_the_answer_only_names_under_their_sources(
+    env: dict[str, str],
+) -> None:
+    question = "When did the Politburo issue Conclusion No. 57-KL/TW on foreign information?"
+    body = json.loads(CliRunner().invoke(main, ["ask", "--json", question], env=env).stdout)
+    named = body["citations"][1:]
+    assert named and all(c["quote"] not in body["answer"] for c in named)
+
+    printed = CliRunner().invoke(main, ["ask", question], env=env).output
+    for citation in named:
+        entry = printed.index(f"[{citation['n']}] {citation['title']}")
+        assert printed.index(" ".join(citation["quote"].split())) > entry
+
+
 def test_ask_json_is_the_api_response(env: dict[str, str]) -> None:
     result = CliRunner().invoke(
         main, ["ask", "--json", "Dân số Việt Nam năm 2024 là bao nhiêu người?"], env=env

@@ -39,6 +39,30 @@ def test_every_marker_has_its_citation_and_every_citation_is_used(
             assert markers, dev.item.id
 
 
+def test_an_answer_quotes_its_best_source_and_names_the_others_by_number(
+    dev_answers: dict[str, DevAnswer],
+) -> None:
+    more = shared = 0
+    for dev in (d for d in dev_answers.values() if d.response.answered):
+        response, table = dev.response, strings(dev.response.language)
+        first, *others = response.citations
+        assert f"{table.quote_open}{first.quote}{table.quote_close} [1]" in response.answer
+        # A heading quoted may be the title the answer names its source by.
+        text = response.answer.replace(first.title, "")
+        shown = [c for c in others if c.quote in text and c.quote not in first.quote]
+        assert not shown, dev.item.id
+        if others:
+            refs = " ".join(f"[{c.n}]" for c in others)
+            assert table.more_quotes.format(refs=refs) in response.answer, dev.item.id
+            more += 1
+        # A document's quotes are numbered together.
+        documents = [c.doc_id for c in response.citations]
+        runs = [d for i, d in enumerate(documents) if i == 0 or documents[i - 1] != d]
+        assert len(runs) == len(set(runs)), dev.item.id
+        shared += len(documents) - len(set(documents))
+    assert more >= 10 and shared >= 3
+
+
 def test_the_dev_set_meets_the_acceptance_bar(dev_answers: dict[str, DevAnswer]) -> None:
     results = [score(d.item, d.response, 0.0) for d in dev_answers.values()]
     summary = summarise(results)

@@ -88,6 +88,18 @@ def test_sources_pages_escape_and_turn() -> None:
     assert sources_page(citations[:2], answer_id="m1", page=0, language="fr")[1] is None
 
 
+def test_quotes_from_one_document_share_one_sources_entry() -> None:
+    one, other = _citation(1, title="Kết luận 57"), _citation(3, title="Báo cáo")
+    second = one.model_copy(update={"n": 2, "quote": "Câu thứ hai"})
+
+    page, _ = sources_page([one, second, other], answer_id="m1", page=0, language="en")
+
+    assert page.count("Kết luận 57") == 1 and page.count("Báo cáo") == 1
+    assert "<b>[1][2]</b>" in page and "<b>[3]</b>" in page
+    assert "[2] «Câu thứ hai»" in page
+    assert page.index("Câu thứ hai") < page.index("Báo cáo")
+
+
 def test_every_language_has_every_message_and_command() -> None:
     english = set(command_descriptions("en"))
     for language in LANGUAGES:
