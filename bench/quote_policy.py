@@ -2,9 +2,11 @@
 
     python bench/quote_policy.py
 
-Prints, per policy, gold cited, must-mention, abstention, false refusals and the median
-answer length: fewer quotes shorten answers, and cost mentions as long as the best
-sentence is often not the one holding the answer.
+Prints, per policy, gold cited, must-mention (in the answer or its cited quotes),
+abstention, false refusals and the median answer length. The answer shows the best quote
+alone and names the others, so fewer quotes hardly shorten it; they cost mentions as long
+as the best sentence is often not the one holding the answer. The quotes also feed the
+abstention signals, so the policy moves refusals too.
 """
 
 from __future__ import annotations
