@@ -228,3 +228,56 @@ def test_split_title() -> None:
 def test_windows_newlines_and_nbsp_are_normalised() -> None:
     text = "Tiêu\u00a0đề  bài\r\n\r\n" + PROSE + "\r\n"
     assert clean_article(text) == f"Tiêu đề bài\n\n{PROSE}"
+
+
+def test_hard_wrapped_lines_of_one_sentence_are_joined_and_list_items_stay_apart() -> None:
+    wrapped = (
+        "Article 32.\n"
+        "1. Every one enjoys the right of ownership with regard to his lawful income, savings,\n"
+        "housing, chattel, means of production funds in enterprises or other economic\n"
+        "organizations.\n"
+        "Right to establish a business\n"
+        "2. The right of private ownership and the right of inheritance are protected by the\n"
+        "law.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan gồm:\n"
+        "a) Người bị hại\n"
+        "đ) Người làm chứng\n"
+    )
+    assert clean_article(wrapped).split("\n\n") == [
+        "Article 32.",
+        "1. Every one enjoys the right of ownership with regard to his lawful income, savings, "
+        "housing, chattel, means of production funds in enterprises or other economic "
+        "organizations.",
+        "Right to establish a business",
+        "2. The right of private ownership and the right of inheritance are protected by the law.",
+        "Người có quyền lợi, nghĩa vụ liên quan gồm:",
+        "a) Người bị hại",
+        "đ) Người làm chứng",
+    ]
+
+
+def test_in_hard_wrapped_text_a_full_line_continues_into_a_capitalised_one() -> None:
+    wrapped = (
+        "Article 80.\n"
+        "1. The deputy to the National Assembly has the right to interpellate the State\n"
+        "President, the Chairman of the National Assembly, the Prime Minister, Cabinet\n"
+        "Ministers and other members of the Government, the President of the Supreme\n"
+        "People's Court, and the Head of the Supreme People's Procuracy, and Head of\n"
+        "the State Audit.\n"
+        "3. The deputy to the National Assembly shall popularize and mobilize the people to\n"
+        "implement the Constitution and the laws.\n"
+        "Legislative oversight of the executive\n"
+        "Article 81.\n"
+        "Every one enjoys freedom of enterprise in branches and trades not banned by the\n"
+        "law.\n"
+    )
+    paragraphs = clean_article(wrapped).split("\n\n")
+    assert paragraphs[1].startswith("1. The deputy") and paragraphs[1].endswith("State Audit.")
+    assert "the State President, the Chairman" in paragraphs[1]
+    assert paragraphs[2:] == [
+        "3. The deputy to the National Assembly shall popularize and mobilize the people to "
+        "implement the Constitution and the laws.",
+        "Legislative oversight of the executive",
+        "Article 81.",
+        "Every one enjoys freedom of enterprise in branches and trades not banned by the law.",
+    ]
