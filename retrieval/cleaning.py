@@ -11,11 +11,10 @@ The rules are generic (lists of markers, and the shape of lines), not tuned to o
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
-import statistics
 import unicodedata
+
+from retrieval.sentences import unwrap
 
 __all__ = ["DATE_RE", "TIME_RE", "clean_article", "is_date_only", "is_end_marker", "split_title"]
 
@@ -70,10 +69,6 @@ _SOURCE_THEO = re.compile(r"\(?[Tt]heo\s+(\w)[^,.;:!?]{0,60}\)?\.?")  # "Theo TT
 _SITE_HEADING = re.compile(r"(?:nổi bật|đọc nhiều|xem nhiều|tin mới)\s+(\w)", re.IGNORECASE)
 _IMAGE = re.compile(r".{3,}\s[-–]\s*ảnh\s*\d+\.?", re.IGNORECASE)  # "Tiêu đề - Ảnh 1."
 _TERMINAL = (".", "!", "?", ":", "…", '."', ".”", "?”", "!”", ".)", "./.")
-_LIST_ITEM = re.compile(r"(?:[a-zđ]{1,3}|\d{1,3}|[IVX]{1,4})[).]\s|[-–•*+]\s")  # "a) ", "2. "
-_WRAPPED_LINES = 3  # this many lines continued in lower case: the text is hard-wrapped
-_FULL = 0.8  # a line this close to the wrapping width was wrapped, not ended
-_HEADING_WORDS = 3
 _CAPTION_WORDS = 40
 _PROSE_WORDS = 12
 
@@ -132,38 +127,9 @@ def _is_furniture(line: str) -> bool:
 
 def _lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = (" ".join(line.replace("\u00a0", " ").split()) for line in text.split("\n"))
-    return _unwrapped([line for line in lines if line])
-
-
-def _unwrapped(lines: list[str]) -> list[str]:
-    r"""Return ``lines`` with the lines of one hard-wrapped sentence joined.
-
-    Text from a PDF or a plain-text file is often wrapped at a fixed width ("the right
-    of ownership with regard to his lawful income, savings,\nhousing, chattel, ..."):
-    a line that opens in lower case, after one that ends without punctuation closing a
-    sentence or a clause, continues it. Where several lines do (the text is wrapped), a
-    line that opens with a capital ("the State\nPresident") continues one that reaches
-    the wrapping width too, unless it is as short as a heading. A list item ("a) ...",
-    "2. ...") starts a line of its own.
-    """
-
-    def open_ended(before: str, after: str) -> bool:
-        return not before.endswith((*_TERMINAL, ";")) and not _LIST_ITEM.match(after)
-
-    pairs = list(itertools.pairwise(lines))
-    soft = [len(a) for a, b in pairs if open_ended(a, b) and b[0].islower()]
-    width = statistics.median(soft) if len(soft) >= _WRAPPED_LINES else math.inf
-    joined = lines[:1]
-    for before, line in pairs:
-        # A short capitalised line after a full one is a heading ("Article 16."), not a tail.
-        full = len(before) >= _FULL * width and len(line.split()) > _HEADING_WORDS
-        wrapped = line[0].islower() or full
-        if open_ended(before, line) and wrapped:
-            joined[-1] = f"{joined[-1]} {line}"
-        else:
-            joined.append(line)
-    return joined
+    # A PDF's or a plain-text file's lines break mid-sentence: a paragraph is a sentence's lines.
+    lines = (" ".join(line.split()) for line in unwrap(text.replace("\u00a0", " ")).split("\n"))
+    return [line for line in lines if line]
 
 
 def clean_article(text: str) -> str:

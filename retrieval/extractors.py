@@ -15,7 +15,7 @@ import trafilatura
 
 from retrieval.errors import LoadError
 from retrieval.running_heads import without_running_heads
-from retrieval.sentences import runs_on, wrap_band
+from retrieval.sentences import unwrap
 from retrieval.sizes import describe_size
 
 __all__ = ["decode_text", "docx_text", "html_meta", "html_text", "normalise", "pdf_text"]
@@ -142,20 +142,7 @@ def _pdf_pages(reader: pypdf.PdfReader, *, name: str) -> str:
                 f"{name}: the PDF holds more than {MAX_TEXT_CHARS:,} characters of text "
                 "(the limit for one document); split it"
             )
-    return "\n\n".join(_unwrap(page) for page in without_running_heads(pages))
-
-
-def _unwrap(text: str) -> str:
-    """Join a PDF's visual lines into paragraphs (``runs_on`` tells where a line goes on)."""
-    rows = [" ".join(raw.split()) for raw in text.split("\n")]
-    band = wrap_band(rows)
-    lines: list[str] = []
-    for previous, line in zip(["", *rows], rows, strict=False):
-        if lines and lines[-1] and runs_on(previous, line, band):
-            lines[-1] += " " + line
-        else:
-            lines.append(line)
-    return "\n".join(lines)
+    return "\n\n".join(unwrap(page) for page in without_running_heads(pages))
 
 
 def docx_text(data: bytes, *, name: str) -> tuple[str, dict[str, str]]:

@@ -20,7 +20,7 @@ _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-ZĐ]|TP|Tp|TS|ThS|PGS|GS|Mr|Mrs|Ms
 _LOWER_NEXT = re.compile(r"\s*[a-zà-ỹđ]")
 # Below this many word characters a piece is a caption, byline or heading fragment.
 _MIN_CHARS = 24
-_LIST_ITEM = re.compile(r"\d{1,3}[.)]\s")
+_LIST_ITEM = re.compile(r"(?:\d{1,3}|[a-zđ])[.)]\s")  # "2. ", "a) ", "đ) "
 _ENDS_SENTENCE = '.!?…:;。！？"”’»)]'
 # A text is hard-wrapped when at least this many lines run on into a lower-case line
 # and their lengths cluster within this many characters (10th to 90th percentile).
@@ -114,6 +114,19 @@ def wrap_band(lines: list[str]) -> tuple[int, int] | None:
         return None
     low, high = wrapped[len(wrapped) // 10], wrapped[-1 - len(wrapped) // 10]
     return (low, high) if high - low <= _MAX_WRAP_SPREAD else None
+
+
+def unwrap(text: str) -> str:
+    """Join the lines of a hard-wrapped text into paragraphs (see ``runs_on``)."""
+    rows = [" ".join(raw.split()) for raw in text.split("\n")]
+    band = wrap_band(rows)
+    lines: list[str] = []
+    for previous, line in zip(["", *rows], rows, strict=False):
+        if lines and lines[-1] and runs_on(previous, line, band):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def runs_on(line: str, after: str, band: tuple[int, int] | None = None) -> bool:
