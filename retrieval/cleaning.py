@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from retrieval.sentences import unwrap
+from retrieval.sentences import unwrap, wrap_band
 
 __all__ = ["DATE_RE", "TIME_RE", "clean_article", "is_date_only", "is_end_marker", "split_title"]
 
@@ -127,9 +127,12 @@ def _is_furniture(line: str) -> bool:
 
 def _lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    # A PDF's or a plain-text file's lines break mid-sentence: a paragraph is a sentence's lines.
-    lines = (" ".join(line.split()) for line in unwrap(text.replace("\u00a0", " ")).split("\n"))
-    return [line for line in lines if line]
+    rows = [" ".join(line.replace("\u00a0", " ").split()) for line in text.split("\n")]
+    # Text wrapped at a fixed width (a PDF's, a plain-text file's) breaks its sentences over
+    # lines: join them. Elsewhere a line is a paragraph, a heading or a caption.
+    if wrap_band(rows) is not None:
+        rows = unwrap("\n".join(rows)).split("\n")
+    return [row for row in rows if row]
 
 
 def clean_article(text: str) -> str:

@@ -237,9 +237,12 @@ def test_hard_wrapped_lines_of_one_sentence_are_joined_and_list_items_stay_apart
         "housing, chattel, means of production funds in enterprises or other economic\n"
         "organizations.\n"
         "Right to establish a business\n"
-        "2. The right of private ownership and the right of inheritance are protected by the\n"
-        "law.\n"
-        "Người có quyền lợi, nghĩa vụ liên quan gồm:\n"
+        "2. In cases made absolutely necessary by reason of national defence, security and\n"
+        "the national interest, in case of emergency, and protection against natural\n"
+        "calamity, the State can make a forcible purchase of or can requisition pieces of\n"
+        "property of individuals or organizations against compensation, taking into\n"
+        "account current market prices.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan trong vụ án hình sự gồm những người sau\n"
         "a) Người bị hại\n"
         "đ) Người làm chứng\n"
     )
@@ -249,10 +252,24 @@ def test_hard_wrapped_lines_of_one_sentence_are_joined_and_list_items_stay_apart
         "housing, chattel, means of production funds in enterprises or other economic "
         "organizations.",
         "Right to establish a business",
-        "2. The right of private ownership and the right of inheritance are protected by the law.",
-        "Người có quyền lợi, nghĩa vụ liên quan gồm:",
+        "2. In cases made absolutely necessary by reason of national defence, security and the "
+        "national interest, in case of emergency, and protection against natural calamity, the "
+        "State can make a forcible purchase of or can requisition pieces of property of "
+        "individuals or organizations against compensation, taking into account current market "
+        "prices.",
+        "Người có quyền lợi, nghĩa vụ liên quan trong vụ án hình sự gồm những người sau",
         "a) Người bị hại",
         "đ) Người làm chứng",
+    ]
+
+
+def test_text_not_wrapped_at_a_width_keeps_each_line_a_paragraph() -> None:
+    # A web article: a caption or a heading without a full stop, then a paragraph.
+    text = f"Toàn cảnh Hội nghị\n2 nhiệm vụ trọng tâm được đặt ra cho năm 2023.\n{PROSE}"
+    assert clean_article(text).split("\n\n") == [
+        "Toàn cảnh Hội nghị",
+        "2 nhiệm vụ trọng tâm được đặt ra cho năm 2023.",
+        PROSE,
     ]
 
 
