@@ -41,6 +41,8 @@ def answer_messages(
         if citation.translation is None:
             continue
         if citation.translation.kind == "official":
+            if citation.translation.text.strip() not in response.answer:
+                continue  # a quote the answer only names: read on the sources page
             # The answer quotes the official edition; its original is shown on demand.
             body += (
                 f"\n\n<i>{text(language, 'original')} [{citation.n}]</i>\n"
@@ -122,8 +124,12 @@ def _by_document(citations: Sequence[Citation]) -> list[list[Citation]]:
     return list(groups.values())
 
 
-def _source_entry(group: Sequence[Citation]) -> str:
-    """Return one document's entry: its numbers and title once, then each of its quotes."""
+def _source_entry(group: Sequence[Citation], language: str) -> str:
+    """Return one document's entry: its numbers and title once, then each of its quotes.
+
+    A quote from a document with an official edition in the reader's language is shown in
+    that edition, its original under it; a machine translation is shown under its quote.
+    """
     first = group[0]
     title = html.escape(_shorten(first.title, TITLE_CHARS))
     if _linkable(first.url):
@@ -134,10 +140,20 @@ def _source_entry(group: Sequence[Citation]) -> str:
     if details:
         lines.append(html.escape(" · ".join(details)))
     for citation in group:
-        if citation.quote:
-            marker = f"[{citation.n}] " if len(group) > 1 else ""
-            quote = html.escape(_shorten(citation.quote, QUOTE_CHARS))
-            lines.append(f"<i>{marker}«{quote}»</i>")
+        if not citation.quote:
+            continue
+        marker = f"[{citation.n}] " if len(group) > 1 else ""
+        translation = citation.translation
+        official = translation is not None and translation.kind == "official"
+        read = translation.text if translation is not None and official else citation.quote
+        lines.append(f"<i>{marker}«{html.escape(_shorten(read, QUOTE_CHARS))}»</i>")
+        if translation is not None:
+            label, other = (
+                (text(language, "original"), citation.quote)
+                if official
+                else (text(language, "machine_translation"), translation.text)
+            )
+            lines.append(f"{html.escape(label)}: {html.escape(_shorten(other, QUOTE_CHARS))}")
     return "\n".join(lines)
 
 
@@ -160,7 +176,7 @@ def sources_page(
     page = min(max(page, 0), pages - 1)
     shown = groups[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
     header = text(language, "sources_header", page=page + 1, pages=pages)
-    body = "\n\n".join([header, *(_source_entry(group) for group in shown)])
+    body = "\n\n".join([header, *(_source_entry(group, language) for group in shown)])
     if pages == 1:
         return body, None
     buttons = []

@@ -162,3 +162,33 @@ def test_a_machine_translation_is_labelled_under_the_answer() -> None:
     shown = visible_text(message)
     assert "Machine translation [1]\nThe conference <took place> on 5/7." in shown
     assert shown.index("Trích dẫn [1].") < shown.index("Machine translation")
+
+
+def test_an_official_editions_text_is_read_in_the_answer_and_in_the_sources() -> None:
+    def edition(n: int, english: str) -> Citation:
+        translation = Translation(text=english, language="en", kind="official", doc_id="d1-en")
+        return _citation(n).model_copy(
+            update={"doc_id": "d1", "quote": f"Nguyên văn {n}", "translation": translation}
+        )
+
+    lead, named = edition(1, "The lead sentence."), edition(2, "The named sentence.")
+    answer = "VNA: “The lead sentence.” [1]\nMore in the sources: [2]."
+    [message] = answer_messages(_response(answer, [lead, named]), "en")
+    page, _ = sources_page([lead, named], answer_id="m1", page=0, language="en")
+
+    shown = visible_text(message)
+    assert "Original [1]\nNguyên văn 1" in shown
+    assert "Original [2]" not in shown and "Nguyên văn 2" not in shown
+    assert "[2] «The named sentence.»</i>\nOriginal: Nguyên văn 2" in page
+
+
+def test_a_machine_translation_is_shown_under_its_quote_in_the_sources() -> None:
+    translation = Translation(text="The <quote>.", language="en", kind="machine", doc_id="d1")
+    citation = _citation(1).model_copy(update={"translation": translation})
+
+    page, _ = sources_page([citation], answer_id="m1", page=0, language="en")
+
+    assert html_error(page) is None
+    assert (
+        "«Trích dẫn &amp; &lt;nguyên văn&gt;»</i>\nMachine translation: The &lt;quote&gt;." in page
+    )
