@@ -144,15 +144,13 @@ def _source_entry(group: Sequence[Citation], language: str) -> str:
             continue
         marker = f"[{citation.n}] " if len(group) > 1 else ""
         translation = citation.translation
-        official = translation is not None and translation.kind == "official"
-        read = translation.text if translation is not None and official else citation.quote
+        read, label, other = citation.quote, "", ""
+        if translation is not None and translation.kind == "official":
+            read, label, other = translation.text, text(language, "original"), citation.quote
+        elif translation is not None:
+            label, other = text(language, "machine_translation"), translation.text
         lines.append(f"<i>{marker}«{html.escape(_shorten(read, QUOTE_CHARS))}»</i>")
-        if translation is not None:
-            label, other = (
-                (text(language, "original"), citation.quote)
-                if official
-                else (text(language, "machine_translation"), translation.text)
-            )
+        if label:
             lines.append(f"{html.escape(label)}: {html.escape(_shorten(other, QUOTE_CHARS))}")
     return "\n".join(lines)
 
