@@ -41,6 +41,27 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
+# In an index of mostly Vietnamese text English function words are rare, so BM25 would
+# weigh "the" and "of" like names: an English query is matched by its content words only.
+_ENGLISH_FUNCTION_WORD_LIST = """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers him his how i if in into is it its
+    itself me more most my no nor not of off on once only or other our out over own same
+    she should so some such than that the their them then there these they this those
+    through to too under until up very was we were what when where which while who whom
+    whose why will with would you your
+"""
+_ENGLISH_FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORD_LIST.split())
+
+
+def content_query(query: str, language: str) -> str:
+    """Return ``query`` as the keyword index reads it: an English one without function words."""
+    if language != "en":
+        return query
+    return " ".join(w for w in words(query) if w not in _ENGLISH_FUNCTION_WORDS)
+
+
 def tokenize(text: str) -> list[str]:
     """Return the keyword tokens of ``text``: syllables, syllable bigrams, folded syllables."""
     found = words(text)

@@ -29,6 +29,7 @@ from retrieval.glossary_store import GlossaryStore
 from retrieval.indexer import Indexer
 from retrieval.ingestion import Prepared
 from retrieval.keyword_mirror import KeywordMirror
+from retrieval.keyword_tokens import content_query
 from retrieval.language import detect_language
 from retrieval.loaders import Source, discover
 from retrieval.locking import StoreLock, WriteLock
@@ -279,7 +280,12 @@ class KnowledgeBase:
         allowed = self._store.ids_matching(filters) if filters != NO_FILTERS else None
         vietnamese = found.query_language == "vi"
         found.keyword = dict(
-            self._keyword.search(query, k=n, allowed=allowed, vietnamese=vietnamese)
+            self._keyword.search(
+                content_query(query, found.query_language),
+                k=n,
+                allowed=allowed,
+                vietnamese=vietnamese,
+            )
         )
         missing = [chunk_id for chunk_id in found.keyword if chunk_id not in found.dense]
         for chunk, chunk_vector in self._store.fetch(missing):

@@ -42,7 +42,9 @@ class Signals:
     background: float  # the question's cosine with text in general of the best quote's language
     runner_up: float  # the best cosine of a sentence of another document or place
     hit_dense: float  # the top retrieved chunk's cosine
-    hit_keyword: float  # the top retrieved chunk's normalised keyword score
+    # The top retrieved chunk's normalised keyword score, where words can match: in the
+    # question's language (across languages a shared word is an accident).
+    hit_keyword: float
     lexical: float  # the share of the question's words in the best quote (longer weigh more)
     bigrams: float  # the share of the question's word pairs in the best quote
     entities: float  # the share of the question's capitalised names in the best quote
@@ -100,7 +102,7 @@ def measure(
         background=background,
         runner_up=runner_up,
         hit_dense=fair(top_hit.dense, top_hit.chunk.meta.language) if top_hit else 0.0,
-        hit_keyword=top_hit.keyword if top_hit else 0.0,
+        hit_keyword=top_hit.keyword if top_hit and top_hit.chunk.meta.language == language else 0.0,
         lexical=_lexical(question, best.text),
         bigrams=_bigrams(question, best.text),
         entities=_names(question, best.text),
