@@ -2,9 +2,10 @@
 
 Retrieval returns chunks; a reader needs the one or two sentences that hold the answer.
 The best-scored sentences, each joined with adjacent sentences ranked near the top,
-become the quotes. The evidence also records what the abstention test needs: which of
-the question's numbers and codes the quotes contain, and how far the best sentence
-stands above the question's similarity to the corpus in general.
+become the quotes, one paragraph each (``paragraphs``). The evidence also records what
+the abstention test needs: which of the question's numbers and codes the quotes
+contain, and how far the best sentence stands above the question's similarity to the
+corpus in general.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.answering.background import Background
+from bot.answering.paragraphs import by_paragraph
 from bot.answering.scoring import Candidate, ScoringConfig, SentenceScorer
 from bot.answering.sentences import leans_on_previous, split_sentences
 from bot.answering.signals import Signals, measure
@@ -122,7 +124,10 @@ class EvidenceFinder:
         if not ranked:
             return Evidence(question, language, (), terms, frozenset(), 0.0, 0.0, titles)
         baseline = self.background.similarity(query)
-        passages = self._passages(self._covering_first(ranked, terms))
+        quoted = self._passages(self._covering_first(ranked, terms))
+        # The strength of the evidence is measured on the sentences taken together; the
+        # reader gets them one paragraph per quote (see ``by_paragraph``).
+        passages = tuple(passage for passage, _ in quoted)
         context = " ".join(self._context(p) for p in passages)
         covered_terms = covered(terms, context)
         best_title = max(passages, key=lambda p: p.similarity).meta.title
@@ -130,7 +135,9 @@ class EvidenceFinder:
         return Evidence(
             question=question,
             language=language,
-            passages=passages,
+            passages=tuple(
+                piece for passage, group in quoted for piece in by_paragraph(passage, group)
+            ),
             key_terms=terms,
             covered_terms=covered_terms,
             best_similarity=max(p.similarity for p in passages),
@@ -161,19 +168,20 @@ class EvidenceFinder:
                 return [candidate, *ranked[:index], *ranked[index + 1 :]]
         return ranked
 
-    def _passages(self, ranked: list[Candidate]) -> tuple[Passage, ...]:
+    def _passages(self, ranked: list[Candidate]) -> list[tuple[Passage, list[Candidate]]]:
         """Take the best sentences, each joined with adjacent sentences ranked near the top.
 
         A quote that opens with a pronoun ("He is...") takes the sentence it refers to.
+        Each passage comes with the candidates it joins, the best first.
         """
         config = self.config
         top = ranked[: config.merge_rank]
         used: set[tuple[str, int]] = set()
-        passages: list[Passage] = []
+        passages: list[tuple[Passage, list[Candidate]]] = []
         for candidate in ranked:
             if len(passages) == config.max_passages:
                 break
-            if passages and candidate.score < passages[0].score - config.max_score_drop:
+            if passages and candidate.score < passages[0][0].score - config.max_score_drop:
                 break
             if _key(candidate) in used:
                 continue
@@ -190,17 +198,16 @@ class EvidenceFinder:
                 candidate.meta.doc_id, text, min(c.sentence.start for c in group)
             )
             end = max(c.sentence.end for c in group)
-            passages.append(
-                Passage(
-                    candidate.meta,
-                    start,
-                    end,
-                    text[start:end],
-                    candidate.score,
-                    max(c.plain for c in group),
-                )
+            passage = Passage(
+                candidate.meta,
+                start,
+                end,
+                text[start:end],
+                candidate.score,
+                max(c.plain for c in group),
             )
-        return tuple(passages)
+            passages.append((passage, group))
+        return passages
 
     def _referent_start(self, doc_id: str, text: str, start: int) -> int:
         """Return where the quote starting at ``start`` must start to name its subject."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bot.answering.evaluation import score, summarise
@@ -61,6 +62,22 @@ def test_an_answer_quotes_its_best_source_and_names_the_others_by_number(
         assert len(runs) == len(set(runs)), dev.item.id
         shared += len(documents) - len(set(documents))
     assert more >= 10 and shared >= 3
+
+
+def test_a_quote_never_runs_from_one_paragraph_into_the_next(
+    dev_answers: dict[str, DevAnswer], seeded_kb: KnowledgeBase
+) -> None:
+    next_paragraphs = 0
+    for dev in (d for d in dev_answers.values() if d.response.answered):
+        citations = dev.response.citations
+        assert all("\n" not in c.quote for c in citations), dev.item.id
+        # Sentences across a break that both answer are both cited, one quote each.
+        for first, second in itertools.pairwise(citations):
+            text = seeded_kb.document_text(first.doc_id) or ""
+            end = text.find(first.quote) + len(first.quote)
+            gap = text[end : text.find(second.quote)] if first.doc_id == second.doc_id else "x"
+            next_paragraphs += bool(gap) and not gap.strip()
+    assert next_paragraphs >= 3
 
 
 def test_the_dev_set_meets_the_acceptance_bar(dev_answers: dict[str, DevAnswer]) -> None:
