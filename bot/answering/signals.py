@@ -42,8 +42,8 @@ class Signals:
     background: float  # the question's cosine with text in general of the best quote's language
     runner_up: float  # the best cosine of a sentence of another document or place
     hit_dense: float  # the top retrieved chunk's cosine
-    # The top retrieved chunk's normalised keyword score, where words can match: in the
-    # question's language (across languages a shared word is an accident).
+    # The top retrieved chunk's normalised keyword score, in the question's language only:
+    # across languages the words shared are names (counted by ``entities``) or accidents.
     hit_keyword: float
     lexical: float  # the share of the question's words in the best quote (longer weigh more)
     bigrams: float  # the share of the question's word pairs in the best quote
