@@ -1,11 +1,12 @@
 """How often the quotes hold the gold answer, for a grid of sentence-ranking weights.
 
     python bench/scoring_weights.py [--split train|test] [--type 0.03] [--lexical 0.05]
-        [--prior 0.5] [--same-language 0.02]
+        [--prior 0.5] [--same-language 0.02] [--english]
 
 Each option takes a comma-separated list; every combination is tried on the answerable
-MLQA questions (vi and en, over the Vietnamese contexts) of the split: the share whose
-gold answer is in the quotes, in the first quote, and the median characters quoted.
+MLQA questions (vi and en, over the Vietnamese contexts; with --english, over both
+languages' contexts) of the split: the share whose gold answer is in the quotes, in the
+first quote, and the median characters quoted.
 Choose on the train split; the test split is for reporting (bench/answers_mlqa.py).
 """
 
@@ -29,7 +30,7 @@ from bot.answering.scoring import ScoringConfig
 from bot.answering.vectors import SentenceVectors
 from retrieval.embedder import load_embedder
 
-WORK = mlqa.REPO / "data" / "bench" / "mlqa-vi"
+WORK = mlqa.REPO / "data" / "bench"
 
 
 def _floats(text: str) -> list[float]:
@@ -48,18 +49,20 @@ def main() -> None:
             type=_floats,
             default=[getattr(defaults, f"{name}_weight")],
         )
+    parser.add_argument("--english", action="store_true", help="the en contexts beside")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
     embedder = load_embedder("bundled", args.model_dir)
-    items, documents = mlqa.load(args.data)
-    knowledge_base = mlqa.open_corpus(documents, WORK, embedder)
+    items, documents = mlqa.load(args.data, english=args.english)
+    work = WORK / ("mlqa-vi-en" if args.english else "mlqa-vi")
+    knowledge_base = mlqa.open_corpus(documents, work, embedder)
     vectors = SentenceVectors(embedder, capacity=500_000)
     yardstick = shipped_model().yardstick
     mlqa.warm(
         EvidenceFinder(knowledge_base, vectors, yardstick=yardstick),
         knowledge_base,
-        WORK / "vectors.pkl",
+        work / "vectors.pkl",
     )
     chosen = [item for item in items if item.test == (args.split == "test")]
     print(f"MLQA {args.split} split: {len(chosen)} answerable questions per language")
