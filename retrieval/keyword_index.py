@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.keyword_segments import Segment, Slots, merged, ranges, segment_of
-from retrieval.keyword_tokens import Keys, Vocabulary, fold_accents
+from retrieval.keyword_tokens import Keys, Vocabulary, fold_accents, words
 
 K1 = 1.5
 B = 0.75
@@ -142,6 +142,24 @@ class KeywordIndex:
             scores[~mask] = 0.0
         top = _top(scores, k)
         return [(self.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def query_weight(self, query: str) -> float:
+        """Return the IDF of ``query``'s words and word pairs summed, unknown ones at the most.
+
+        A chunk's score over it is how much of the question the chunk holds: a chunk that
+        matches only the common words of any question ("như thế nào") holds little of it.
+        """
+        segments, (alive, _), live = self.segments, self.columns, len(self)
+        if not live:
+            return 0.0
+        count = len(words(query))
+        keys = self.vocabulary.query_keys(query, accent_free=False)
+        terms, repeats = np.unique(keys, return_counts=True)
+        postings = [_live_postings(segment, terms, alive) for segment in segments]
+        df = sum((np.bincount(term, minlength=len(terms)) for term, _, _ in postings), 0)
+        idf = np.log1p((live - df + 0.5) / (df + 0.5))
+        unknown = max(0, 2 * count - 1) - len(keys)
+        return float((idf * repeats).sum() + unknown * np.log1p((live + 0.5) / 0.5))
 
     def restore_slots(self) -> None:
         """Recompute the id-to-slot map and the live length from ``chunk_ids`` and columns."""

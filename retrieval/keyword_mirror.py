@@ -88,6 +88,10 @@ class KeywordMirror:
         """Return up to ``k`` ``(chunk_id, score)`` pairs (see ``KeywordIndex.search``)."""
         return self._index.search(query, k=k, allowed=allowed, vietnamese=vietnamese)
 
+    def query_weight(self, query: str) -> float:
+        """Return the most a chunk can score for ``query`` (see ``KeywordIndex.query_weight``)."""
+        return self._index.query_weight(query)
+
     def _apply_changes(self) -> bool:
         """Bring the index to the registry's generation; False when the log cannot tell."""
         generation = self._registry.generation()

@@ -279,14 +279,11 @@ class KnowledgeBase:
         found.dense_ids = set(found.dense)
         allowed = self._store.ids_matching(filters) if filters != NO_FILTERS else None
         vietnamese = found.query_language == "vi"
+        keyword_query = content_query(query, found.query_language)
         found.keyword = dict(
-            self._keyword.search(
-                content_query(query, found.query_language),
-                k=n,
-                allowed=allowed,
-                vietnamese=vietnamese,
-            )
+            self._keyword.search(keyword_query, k=n, allowed=allowed, vietnamese=vietnamese)
         )
+        found.keyword_weight = self._keyword.query_weight(keyword_query)
         missing = [chunk_id for chunk_id in found.keyword if chunk_id not in found.dense]
         for chunk, chunk_vector in self._store.fetch(missing):
             found.chunks[chunk.chunk_id] = chunk

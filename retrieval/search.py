@@ -40,7 +40,7 @@ class Candidates:
 
     ``dense`` maps chunk ids to cosine similarity (every candidate has one); ``dense_ids``
     are the ones the vector search itself returned; ``keyword`` maps chunk ids to raw
-    BM25 scores.
+    BM25 scores, and ``keyword_weight`` is the IDF of the query's tokens summed.
     """
 
     query_language: str
@@ -48,6 +48,7 @@ class Candidates:
     dense: dict[str, float] = field(default_factory=dict)
     dense_ids: set[str] = field(default_factory=set)
     keyword: dict[str, float] = field(default_factory=dict)
+    keyword_weight: float = 0.0
 
 
 DEFAULT_WEIGHTS = FusionWeights()
@@ -74,9 +75,15 @@ def _scored(candidates: Candidates, weights: FusionWeights, mode: SearchMode) ->
             weight = weights.same_language if trusted else weights.cross_language
             near_best = cosine >= best_dense - weights.window
             score = cosine + (weight * normalised if near_best else 0.0)
+        raw = candidates.keyword.get(chunk_id, 0.0)
+        held = min(1.0, raw / candidates.keyword_weight) if candidates.keyword_weight else 0.0
         hits.append(
             SearchHit(
-                chunk=chunk, score=min(1.0, max(0.0, score)), dense=cosine, keyword=normalised
+                chunk=chunk,
+                score=min(1.0, max(0.0, score)),
+                dense=cosine,
+                keyword=normalised,
+                keyword_held=held,
             )
         )
     return hits

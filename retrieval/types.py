@@ -62,13 +62,15 @@ class SearchHit:
     """A chunk found by a search.
 
     ``score`` is the fused relevance in [0, 1] that callers threshold; ``dense`` is the
-    cosine similarity of query and passage, ``keyword`` the normalised BM25 score.
+    cosine similarity of query and passage, ``keyword`` the normalised BM25 score and
+    ``keyword_held`` its share of the most the query's tokens could score (0-1).
     """
 
     chunk: Chunk
     score: float
     dense: float
     keyword: float
+    keyword_held: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ class Signals:
     background: float  # the question's cosine with text in general of the best quote's language
     runner_up: float  # the best cosine of a sentence of another document or place
     hit_dense: float  # the top retrieved chunk's cosine
-    # The top retrieved chunk's normalised keyword score, in the question's language only:
-    # across languages the words shared are names (counted by ``entities``) or accidents.
+    # How much of the question's words the top retrieved chunk holds (the share of its
+    # keyword score's ceiling), in the question's language only: across languages the
+    # words shared are names (counted by ``entities``) or accidents.
     hit_keyword: float
     lexical: float  # the share of the question's words in the best quote (longer weigh more)
     bigrams: float  # the share of the question's word pairs in the best quote
@@ -102,7 +103,9 @@ def measure(
         background=background,
         runner_up=runner_up,
         hit_dense=fair(top_hit.dense, top_hit.chunk.meta.language) if top_hit else 0.0,
-        hit_keyword=top_hit.keyword if top_hit and top_hit.chunk.meta.language == language else 0.0,
+        hit_keyword=(
+            top_hit.keyword_held if top_hit and top_hit.chunk.meta.language == language else 0.0
+        ),
         lexical=_lexical(question, best.text),
         bigrams=_bigrams(question, best.text),
         entities=_names(question, best.text),

@@ -95,3 +95,15 @@ def test_re_adding_a_chunk_replaces_its_text() -> None:
     assert index.search("Naver", k=3) == []
     assert index.search("bóng đá", k=3)[0][0] == "b"
     assert len(index) == 3
+
+
+def test_a_chunk_that_matches_only_common_words_holds_little_of_the_question() -> None:
+    index = _index()
+    on_topic = "Cục Thông tin đối ngoại hợp tác với tập đoàn nào?"
+    off_topic = "Cách làm bánh mì tại Việt Nam như thế nào?"
+    held = {
+        question: dict(index.search(question, k=3))[best] / index.query_weight(question)
+        for question, best in ((on_topic, "b"), (off_topic, "c"))
+    }
+    assert held[on_topic] > 2 * held[off_topic]
+    assert held[off_topic] > 0 and held[on_topic] <= 1
