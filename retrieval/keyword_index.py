@@ -127,10 +127,7 @@ class KeywordIndex:
         keys = self.vocabulary.query_keys(query, accent_free=accent_free)
         if not live or not len(keys):
             return []
-        terms, repeats = np.unique(keys, return_counts=True)
-        postings = [_live_postings(segment, terms, alive) for segment in segments]
-        df = sum((np.bincount(term, minlength=len(terms)) for term, _, _ in postings), 0)
-        idf = np.log1p((live - df + 0.5) / (df + 0.5)) * repeats
+        postings, idf = _weighed(keys, segments, alive, live)
         norm = K1 * (1 - B + B * lengths / (self._live_length / live))
         scores = np.zeros(len(alive), dtype=np.float64)
         for term, slots, tf in postings:
@@ -154,12 +151,9 @@ class KeywordIndex:
             return 0.0
         count = len(words(query))
         keys = self.vocabulary.query_keys(query, accent_free=False)
-        terms, repeats = np.unique(keys, return_counts=True)
-        postings = [_live_postings(segment, terms, alive) for segment in segments]
-        df = sum((np.bincount(term, minlength=len(terms)) for term, _, _ in postings), 0)
-        idf = np.log1p((live - df + 0.5) / (df + 0.5))
+        _, idf = _weighed(keys, segments, alive, live)
         unknown = max(0, 2 * count - 1) - len(keys)
-        return float((idf * repeats).sum() + unknown * np.log1p((live + 0.5) / 0.5))
+        return float(idf.sum() + unknown * np.log1p((live + 0.5) / 0.5))
 
     def restore_slots(self) -> None:
         """Recompute the id-to-slot map and the live length from ``chunk_ids`` and columns."""
@@ -191,6 +185,19 @@ class KeywordIndex:
             smallest = merged(kept[:2], self.alive)
             kept = kept[2:] + ([smallest] if smallest is not None else [])
         self.segments = tuple(kept)
+
+
+def _weighed(
+    keys: Keys, segments: Sequence[Segment], alive: npt.NDArray[np.bool_], live: int
+) -> tuple[list[tuple[npt.NDArray[np.int64], Slots, npt.NDArray[np.float64]]], np.ndarray]:
+    """Return the live postings per segment of the query's distinct terms, and their IDF.
+
+    A term the query repeats weighs as many times.
+    """
+    terms, repeats = np.unique(keys, return_counts=True)
+    postings = [_live_postings(segment, terms, alive) for segment in segments]
+    df = sum((np.bincount(term, minlength=len(terms)) for term, _, _ in postings), 0)
+    return postings, np.log1p((live - df + 0.5) / (df + 0.5)) * repeats
 
 
 def _live_postings(
